@@ -1,0 +1,5 @@
+/** The partner client's BFF. */
+@NullMarked
+package dev.bffgateway.partner;
+
+import org.jspecify.annotations.NullMarked;
