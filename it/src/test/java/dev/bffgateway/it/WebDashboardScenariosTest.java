@@ -1,0 +1,246 @@
+package dev.bffgateway.it;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+import dev.bffgateway.web.WebBffApplication;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * web-bff on a real port against WireMock downstreams: the healthy payload, every way a dependency can fail,
+ * bad input, trace propagation and parallelism.
+ */
+@SpringBootTest(classes = WebBffApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "gateway.dependencies.defaults.read-timeout=300ms", "gateway.dashboard.deadline=1s" })
+@ExtendWith(OutputCaptureExtension.class)
+class WebDashboardScenariosTest {
+
+	static final Duration DEADLINE = Duration.ofSeconds(1);
+
+	@DynamicPropertySource
+	static void downstreams(DynamicPropertyRegistry registry) {
+		Downstreams.register(registry);
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	CircuitBreakerRegistry breakers;
+
+	@Autowired
+	MeterRegistry meters;
+
+	Bff bff;
+
+	@BeforeEach
+	void healthy() {
+		Downstreams.healthy();
+		this.breakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
+		this.bff = new Bff(this.port);
+	}
+
+	@Test
+	void healthyDashboardCarriesEverySectionInFull() {
+		Bff.Response response = this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.contentType()).startsWith("application/json");
+		assertThat(response.json()).isEqualTo(expectedDashboard(List.of()));
+		assertThat(fieldNames(response.json())).containsExactly("user", "activity", "account", "degraded");
+	}
+
+	static Stream<Arguments> failures() {
+		Map<String, Supplier<ResponseDefinitionBuilder>> faults = Map.of(
+				"http 500", () -> aResponse().withStatus(500).withBody("{\"error\":\"boom\"}"),
+				"delay beyond timeout", () -> okJson("{}").withFixedDelay(3_000),
+				"connection reset", () -> aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER),
+				"empty response", () -> aResponse().withFault(Fault.EMPTY_RESPONSE),
+				"malformed json", () -> okJson("{\"id\": \"42\", \"status\": "));
+		Map<String, String> outcomes = Map.of("http 500", "error_status", "delay beyond timeout", "timeout",
+				"connection reset", "unreachable", "empty response", "unreachable", "malformed json", "unreadable");
+		return Downstreams.NAMES.stream()
+			.flatMap((dependency) -> faults.keySet()
+				.stream()
+				.sorted()
+				.map((fault) -> Arguments.of(dependency, fault, faults.get(fault), outcomes.get(fault))));
+	}
+
+	@ParameterizedTest(name = "{0}: {1}")
+	@MethodSource("failures")
+	void aFailingDependencyDegradesItsSectionWithinTheDeadline(String dependency, String fault,
+			Supplier<ResponseDefinitionBuilder> answer, String outcome) {
+		Downstreams.of(dependency).stubFor(any(anyUrl())
+			.atPriority(1)
+			.willReturn(answer.get()));
+		double before = calls(dependency, outcome);
+
+		Bff.Response response = this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+
+		assertThat(response.elapsed()).isLessThan(DEADLINE.plusMillis(100));
+		assertThat(calls(dependency, outcome)).as("calls with outcome " + outcome).isEqualTo(before + 1);
+		if (dependency.equals("user")) {
+			assertThat(response.status()).isEqualTo(503);
+			assertThat(response.contentType()).isEqualTo("application/problem+json");
+			assertThat(response.json().get("title").asString()).isEqualTo("Dashboard unavailable");
+			assertThat(response.json().get("degraded").toString()).isEqualTo("[\"user\"]");
+		}
+		else {
+			assertThat(response.status()).isEqualTo(200);
+			assertThat(response.json()).isEqualTo(expectedDashboard(List.of(dependency)));
+		}
+		assertThat(response.body()).doesNotContain("Exception").doesNotContain("boom").doesNotContain("at dev.");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", " ", "../42", "42 OR 1=1", "é", "0123456789012345678901234567890123456789012345678901234567890123456789" })
+	void invalidUserIdIsABadRequestProblemAndCallsNothing(String userId) {
+		Bff.Response response = this.bff.get("/dashboard", "X-User-Id", userId);
+
+		assertBadRequest(response);
+	}
+
+	@Test
+	void missingUserIdIsABadRequestProblem() {
+		assertBadRequest(this.bff.get("/dashboard"));
+	}
+
+	private void assertBadRequest(Bff.Response response) {
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.contentType()).isEqualTo("application/problem+json");
+		assertThat(response.json().get("status").asInt()).isEqualTo(400);
+		assertThat(response.json().get("detail").asString()).contains("X-User-Id");
+		Downstreams.NAMES.forEach((name) -> assertThat(Downstreams.of(name).getAllServeEvents()).isEmpty());
+	}
+
+	@Test
+	void unknownPathAndWrongMethodAreProblems() {
+		Bff.Response notFound = this.bff.get("/no-such-thing", "X-User-Id", Downstreams.USER_ID);
+		assertThat(notFound.status()).isEqualTo(404);
+		assertThat(notFound.contentType()).isEqualTo("application/problem+json");
+
+		Bff.Response wrongMethod = this.bff.send("DELETE", "/dashboard", "X-User-Id", Downstreams.USER_ID);
+		assertThat(wrongMethod.status()).isEqualTo(405);
+		assertThat(wrongMethod.contentType()).isEqualTo("application/problem+json");
+	}
+
+	@Test
+	void incomingTraceIsSentDownstreamAndLogged(CapturedOutput output) {
+		String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+		Downstreams.ACCOUNT.stubFor(any(anyUrl())
+			.atPriority(1)
+			.willReturn(aResponse().withStatus(500)));
+
+		Bff.Response response = this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID, "traceparent",
+				"00-" + traceId + "-00f067aa0ba902b7-01");
+
+		assertThat(response.status()).isEqualTo(200);
+		for (String dependency : Downstreams.NAMES) {
+			Downstreams.of(dependency)
+				.verify(getRequestedFor(urlPathEqualTo(Downstreams.path(dependency))).withHeader("traceparent",
+						matching("00-" + traceId + "-[0-9a-f]{16}-01")));
+		}
+		assertThat(output.getOut().lines().filter((line) -> line.contains("Part 'account' degraded")))
+			.singleElement()
+			.asString()
+			.contains(traceId);
+	}
+
+	@Test
+	void aTraceIsStartedWhenTheClientSendsNone() {
+		this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+
+		Downstreams.USER.verify(getRequestedFor(urlPathEqualTo(Downstreams.path("user"))).withHeader("traceparent",
+				matching("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]")));
+	}
+
+	@Test
+	void dependenciesAreCalledInParallel() {
+		this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID); // warm the connection pools
+		for (String dependency : Downstreams.NAMES) {
+			Downstreams.of(dependency).stubFor(any(anyUrl())
+				.atPriority(1)
+				.willReturn(okJson(Downstreams.contract(dependency)).withFixedDelay(200)));
+		}
+
+		Bff.Response response = this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+
+		assertThat(response.json()).isEqualTo(expectedDashboard(List.of()));
+		assertThat(response.elapsed()).as("three 200 ms calls in parallel").isLessThan(Duration.ofMillis(400));
+	}
+
+	@Test
+	void dashboardsAreTimedByNumberOfDegradedParts() {
+		Downstreams.ACTIVITY.stubFor(any(anyUrl())
+			.atPriority(1)
+			.willReturn(aResponse().withStatus(503)));
+		long before = dashboards("1");
+
+		this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+
+		assertThat(dashboards("1")).isEqualTo(before + 1);
+		assertThat(this.bff.get("/actuator/prometheus").body())
+			.contains("bff_dashboard_seconds_count{degraded=\"1\",outcome=\"ok\"}")
+			.contains("resilience4j_circuitbreaker_state{name=\"activity\",state=\"closed\"} 1.0")
+			.contains("bff_downstream_calls_seconds_count{dependency=\"activity\",outcome=\"error_status\"}");
+	}
+
+	private long dashboards(String degraded) {
+		var timer = Search.in(this.meters).name("bff.dashboard").tag("degraded", degraded).timer();
+		return (timer != null) ? timer.count() : 0;
+	}
+
+	private double calls(String dependency, String outcome) {
+		return this.meters.get("bff.downstream.calls").tags("dependency", dependency, "outcome", outcome).timer()
+			.count();
+	}
+
+	static JsonNode expectedDashboard(List<String> degraded) {
+		ObjectNode expected = Bff.JSON.createObjectNode();
+		for (String name : Downstreams.NAMES) {
+			expected.set(name, degraded.contains(name) ? Bff.JSON.nullNode()
+					: Bff.JSON.readTree(Downstreams.contract(name)));
+		}
+		expected.set("degraded", Bff.JSON.valueToTree(degraded));
+		return expected;
+	}
+
+	static List<String> fieldNames(JsonNode node) {
+		return node.properties().stream().map(Map.Entry::getKey).toList();
+	}
+
+}
