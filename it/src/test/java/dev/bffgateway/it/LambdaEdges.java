@@ -1,0 +1,49 @@
+package dev.bffgateway.it;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+
+/**
+ * Starts a BFF's Lambda handler in this JVM. The handler reads its configuration from the environment, as on
+ * AWS; here system properties stand in for the function's environment variables, set only while the
+ * application starts, so no other test context sees them.
+ */
+final class LambdaEdges {
+
+	private LambdaEdges() {
+	}
+
+	static <H extends RequestStreamHandler> H start(Supplier<H> constructor, Map<String, String> environment) {
+		Map<String, String> previous = new HashMap<>();
+		environment.forEach((key, value) -> previous.put(key, System.setProperty(key, value)));
+		try {
+			H handler = constructor.get();
+			// the adapter may finish starting in the background: one request waits for it
+			new LambdaEdge(handler, LambdaEdge.Format.V2).send(Edge.Request.get("/dashboard"));
+			return handler;
+		}
+		finally {
+			previous.forEach((key, value) -> {
+				if (value == null) {
+					System.clearProperty(key);
+				}
+				else {
+					System.setProperty(key, value);
+				}
+			});
+		}
+	}
+
+	/** The dependencies' base URLs, pointing at the shared WireMock stubs. */
+	static Map<String, String> downstreams() {
+		Map<String, String> environment = new HashMap<>();
+		for (String name : Downstreams.NAMES) {
+			environment.put("gateway.dependencies.instances." + name + ".base-url", Downstreams.of(name).baseUrl());
+		}
+		return environment;
+	}
+
+}

@@ -1,0 +1,229 @@
+package dev.bffgateway.it;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+import dev.bffgateway.web.WebBffApplication;
+import dev.bffgateway.web.WebBffLambdaHandler;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One scenario suite, three ways in: web-bff's container port, and its Lambda handler fed API Gateway REST
+ * (v1) and HTTP API (v2) events. Every scenario must produce the same status, body (trace ids aside) and
+ * content type on every edge.
+ */
+@SpringBootTest(classes = WebBffApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { WebParityTest.READ_TIMEOUT + "=300ms", WebParityTest.DEADLINE + "=1s",
+				WebParityTest.WINDOW + "=1000", WebParityTest.MINIMUM_CALLS + "=1000" })
+@ExtendWith(OutputCaptureExtension.class)
+class WebParityTest {
+
+	static final String READ_TIMEOUT = "gateway.dependencies.defaults.read-timeout";
+
+	static final String DEADLINE = "gateway.dashboard.deadline";
+
+	/** The breakers must not trip across the failure scenarios: the breaker has its own test per edge. */
+	static final String WINDOW = "gateway.dependencies.defaults.breaker.sliding-window-size";
+
+	static final String MINIMUM_CALLS = "gateway.dependencies.defaults.breaker.minimum-number-of-calls";
+
+	static WebBffLambdaHandler handler;
+
+	@DynamicPropertySource
+	static void downstreams(DynamicPropertyRegistry registry) {
+		Downstreams.register(registry);
+	}
+
+	@BeforeAll
+	static void startLambda() {
+		if (handler == null) {
+			Map<String, String> environment = new HashMap<>(LambdaEdges.downstreams());
+			environment.putAll(Map.of(READ_TIMEOUT, "300ms", DEADLINE, "1s", WINDOW, "1000", MINIMUM_CALLS, "1000"));
+			handler = LambdaEdges.start(WebBffLambdaHandler::new, environment);
+		}
+	}
+
+	@LocalServerPort
+	int port;
+
+	List<Edge> edges;
+
+	@BeforeEach
+	void healthy() {
+		Downstreams.healthy();
+		this.edges = List.of(new ContainerEdge(this.port), new LambdaEdge(handler, LambdaEdge.Format.V1),
+				new LambdaEdge(handler, LambdaEdge.Format.V2));
+	}
+
+	/** Sends the request through every edge and checks they all answer alike; returns the container's answer. */
+	private Edge.Response sameOnEveryEdge(Edge.Request request) {
+		List<Edge.Response> responses = new ArrayList<>();
+		for (Edge edge : this.edges) {
+			responses.add(edge.send(request));
+		}
+		Edge.Response reference = responses.get(0);
+		for (int i = 1; i < responses.size(); i++) {
+			Edge.Response other = responses.get(i);
+			String edge = this.edges.get(i).name();
+			assertThat(other.status()).as(edge + " status").isEqualTo(reference.status());
+			assertThat(other.contentType()).as(edge + " content type").isEqualTo(reference.contentType());
+			assertThat(other.headers().get("allow")).as(edge + " Allow").isEqualTo(reference.headers().get("allow"));
+			assertThat(comparable(other)).as(edge + " body").isEqualTo(comparable(reference));
+		}
+		return reference;
+	}
+
+	private static JsonNode comparable(Edge.Response response) {
+		JsonNode body = response.json();
+		if (body instanceof ObjectNode object) {
+			object.remove("traceId");
+		}
+		return body;
+	}
+
+	@Test
+	void healthyDashboard() {
+		Edge.Response response = sameOnEveryEdge(Edge.Request.get("/dashboard", "X-User-Id", Downstreams.USER_ID));
+
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.json()).isEqualTo(WebDashboardScenariosTest.expectedDashboard(List.of()));
+	}
+
+	static Stream<Arguments> failures() {
+		Map<String, Supplier<ResponseDefinitionBuilder>> faults = Map.of("http 500",
+				() -> aResponse().withStatus(500), "delay beyond timeout", () -> okJson("{}").withFixedDelay(2_000),
+				"connection reset", () -> aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), "empty response",
+				() -> aResponse().withFault(Fault.EMPTY_RESPONSE), "malformed json", () -> okJson("{\"id\": "));
+		return Downstreams.NAMES.stream()
+			.flatMap((dependency) -> faults.keySet()
+				.stream()
+				.sorted()
+				.map((fault) -> Arguments.of(dependency, fault, faults.get(fault))));
+	}
+
+	@ParameterizedTest(name = "{0}: {1}")
+	@MethodSource("failures")
+	void degradation(String dependency, String fault, Supplier<ResponseDefinitionBuilder> answer) {
+		Downstreams.of(dependency).stubFor(any(anyUrl()).atPriority(1).willReturn(answer.get()));
+
+		Edge.Response response = sameOnEveryEdge(Edge.Request.get("/dashboard", "X-User-Id", Downstreams.USER_ID));
+
+		if (dependency.equals("user")) {
+			assertThat(response.status()).isEqualTo(503);
+			assertThat(response.contentType()).isEqualTo("application/problem+json");
+		}
+		else {
+			assertThat(response.status()).isEqualTo(200);
+			assertThat(response.json()).isEqualTo(WebDashboardScenariosTest.expectedDashboard(List.of(dependency)));
+		}
+	}
+
+	@Test
+	void missingUserId() {
+		Edge.Response response = sameOnEveryEdge(Edge.Request.get("/dashboard"));
+
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.contentType()).isEqualTo("application/problem+json");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { " ", "../42", "42;drop" })
+	void invalidUserId(String userId) {
+		assertThat(sameOnEveryEdge(Edge.Request.get("/dashboard", "X-User-Id", userId)).status()).isEqualTo(400);
+	}
+
+	@Test
+	void unknownPath() {
+		Edge.Response response = sameOnEveryEdge(Edge.Request.get("/no/such/path", "X-User-Id", "42"));
+
+		assertThat(response.status()).isEqualTo(404);
+		assertThat(response.contentType()).isEqualTo("application/problem+json");
+	}
+
+	@Test
+	void wrongMethod() {
+		Edge.Response response = sameOnEveryEdge(
+				Edge.Request.get("/dashboard", "X-User-Id", "42").withMethod("DELETE"));
+
+		assertThat(response.status()).isEqualTo(405);
+		assertThat(response.headers().get("allow")).isEqualTo("GET");
+	}
+
+	@Test
+	void headerNamesAreCaseInsensitiveAndQueryStringsCarried() {
+		Edge.Request request = new Edge.Request("GET", "/dashboard", "utm_source=push&utm_source=mail&x=%2F",
+				Map.of("x-user-id", List.of(Downstreams.USER_ID)), null);
+
+		assertThat(sameOnEveryEdge(request).status()).isEqualTo(200);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "not json at all", "[1, 2, 3]", "{\"version\":\"2.0\",\"rawPath\":\"/dashboard\"}",
+			"{\"httpMethod\":\"GET\",\"path\":\"/dashboard\",\"requestContext\":{},\"body\":\"***\",\"isBase64Encoded\":true}" })
+	void malformedEventsGetABadRequestNeverAnException(String event) {
+		for (LambdaEdge.Format format : LambdaEdge.Format.values()) {
+			Edge.Response response = new LambdaEdge(handler, format)
+				.invoke(event.getBytes(StandardCharsets.UTF_8));
+
+			assertThat(response.status()).isEqualTo(400);
+			assertThat(response.contentType()).isEqualTo("application/problem+json");
+			assertThat(response.json().get("status").asInt()).isEqualTo(400);
+		}
+	}
+
+	@Test
+	void lambdaEdgeEmitsTheSameMetersAsEmbeddedMetricFormat(CapturedOutput output) {
+		Downstreams.ACCOUNT.stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(500)));
+
+		new LambdaEdge(handler, LambdaEdge.Format.V2)
+			.send(Edge.Request.get("/dashboard", "X-User-Id", Downstreams.USER_ID));
+
+		List<JsonNode> documents = output.getOut()
+			.lines()
+			.filter((line) -> line.startsWith("{\"_aws\""))
+			.map(Bff.JSON::readTree)
+			.toList();
+		assertThat(documents).anySatisfy((document) -> {
+			assertThat(document.at("/_aws/CloudWatchMetrics/0/Namespace").asString()).isEqualTo("BffGateway");
+			assertThat(document.path("service").asString("")).isEqualTo("web-bff");
+			assertThat(document.path("dependency").asString("")).isEqualTo("account");
+			assertThat(document.path("outcome").asString("")).isEqualTo("error_status");
+			assertThat(document.path("bff.downstream.calls.count").asDouble(0)).isEqualTo(1.0);
+		});
+		assertThat(documents).anySatisfy((document) -> {
+			assertThat(document.path("degraded").asString("")).isEqualTo("1");
+			assertThat(document.path("bff.dashboard.count").asDouble(0)).isEqualTo(1.0);
+			assertThat(document.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asString()).startsWith("bff.dashboard");
+		});
+	}
+
+}
