@@ -1,0 +1,33 @@
+# syntax=docker/dockerfile:1
+# Any BFF as a container:  docker build --build-arg BFF=web-bff -t web-bff .
+#                          docker run -p 8080:8080 -e USER_SERVICE_URL=... web-bff
+# it/.../DockerfileTest runs this file's extraction step and its exact ENTRYPOINT against the built jar
+# (there is no Docker engine where the tests run) and checks that health answers.
+
+ARG BFF=web-bff
+
+FROM eclipse-temurin:25-jdk AS build
+ARG BFF
+WORKDIR /src
+COPY . .
+RUN ./mvnw --batch-mode --no-transfer-progress -pl ${BFF} -am -DskipTests package
+# Spring Boot's layered extraction: dependencies change rarely, the application often, so each is its own
+# image layer and a code change ships only the last one.
+RUN cp ${BFF}/target/${BFF}-*-exec.jar /tmp/app.jar
+RUN java -Djarmode=tools -jar /tmp/app.jar extract --layers --destination /layers
+
+FROM eclipse-temurin:25-jre
+RUN groupadd --system bff && useradd --system --gid bff --uid 10001 --no-create-home bff
+WORKDIR /app
+COPY --from=build --chown=bff:bff /layers/dependencies/ /app/
+COPY --from=build --chown=bff:bff /layers/spring-boot-loader/ /app/
+COPY --from=build --chown=bff:bff /layers/snapshot-dependencies/ /app/
+COPY --from=build --chown=bff:bff /layers/application/ /app/
+USER bff
+ENV PORT=8080
+EXPOSE 8080
+# No curl in the JRE image: bash's /dev/tcp asks the liveness group, the same probe Kubernetes would.
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT} && printf 'GET /actuator/health/liveness HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '\"status\":\"UP\"' <&3"]
+# Container-aware heap (75 % of the cgroup limit), fail fast on OOM so the orchestrator restarts us.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/app.jar"]
