@@ -201,6 +201,13 @@ class WebParityTest {
 	}
 
 	@Test
+	void snapStartPrimingRunsBothEventFormatsAndCallsNoDependency() throws Exception {
+		assertThat(handler.prime()).containsExactly(400, 400);
+
+		Downstreams.NAMES.forEach((name) -> assertThat(Downstreams.of(name).getAllServeEvents()).isEmpty());
+	}
+
+	@Test
 	void lambdaEdgeEmitsTheSameMetersAsEmbeddedMetricFormat(CapturedOutput output) {
 		Downstreams.ACCOUNT.stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(500)));
 

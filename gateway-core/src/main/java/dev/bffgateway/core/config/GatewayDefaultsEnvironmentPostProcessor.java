@@ -32,14 +32,17 @@ public final class GatewayDefaultsEnvironmentPostProcessor implements Environmen
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		environment.getPropertySources().addLast(load(SOURCE_NAME, "META-INF/gateway-defaults.properties"));
-		if (isLambdaEdge(application)) {
+		if (isLambdaEdge(environment, application)) {
 			environment.addActiveProfile(LAMBDA_PROFILE);
 			environment.getPropertySources()
 				.addBefore(SOURCE_NAME, load(LAMBDA_SOURCE_NAME, "META-INF/gateway-lambda.properties"));
 		}
 	}
 
-	static boolean isLambdaEdge(SpringApplication application) {
+	static boolean isLambdaEdge(ConfigurableEnvironment environment, SpringApplication application) {
+		if (LAMBDA_PROFILE.equals(environment.getProperty("gateway.edge"))) {
+			return true; // Spring AOT processing for the Lambda edge, which has no handler to mark it
+		}
 		return application.getAllSources()
 			.stream()
 			.anyMatch((source) -> source instanceof Class<?> type && type.getName().equals(LAMBDA_EDGE_MARKER));

@@ -17,6 +17,8 @@ import com.amazonaws.serverless.exceptions.ContainerInitializationException;
 import com.amazonaws.serverless.proxy.spring.SpringDelegatingLambdaContainerHandler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import org.crac.Core;
+import org.crac.Resource;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,13 +38,28 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code cookies};</li>
  * <li>header names are matched case-insensitively, as HTTP wants.</li>
  * </ul>
+ * With SnapStart, the handler primes the application before the snapshot ({@link #beforeCheckpoint}).
  * The application runs with the {@code lambda} profile and the settings in
  * {@code META-INF/gateway-lambda.properties} (no Tomcat, no actuator endpoints; metrics leave as CloudWatch
  * embedded metric format on stdout).
  */
-public abstract class LambdaEdgeHandler implements RequestStreamHandler {
+public abstract class LambdaEdgeHandler implements RequestStreamHandler, Resource {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/** SnapStart priming requests: no user, so they are answered 400 before any dependency is called. */
+	private static final String PRIMING_V2 = """
+			{"version":"2.0","routeKey":"$default","rawPath":"/dashboard","rawQueryString":"",
+			 "headers":{"accept":"application/json","user-agent":"snapstart-priming"},
+			 "requestContext":{"http":{"method":"GET","path":"/dashboard","protocol":"HTTP/1.1",
+			 "sourceIp":"127.0.0.1","userAgent":"snapstart-priming"},"requestId":"priming","routeKey":"$default",
+			 "stage":"$default"},"isBase64Encoded":false}""";
+
+	private static final String PRIMING_V1 = """
+			{"resource":"/{proxy+}","path":"/dashboard","httpMethod":"GET",
+			 "headers":{"Accept":"application/json"},"multiValueHeaders":{"Accept":["application/json"]},
+			 "requestContext":{"httpMethod":"GET","path":"/dashboard","stage":"prod","requestId":"priming",
+			 "identity":{"sourceIp":"127.0.0.1"}},"isBase64Encoded":false}""";
 
 	private final SpringDelegatingLambdaContainerHandler delegate;
 
@@ -58,7 +75,42 @@ public abstract class LambdaEdgeHandler implements RequestStreamHandler {
 		catch (ContainerInitializationException ex) {
 			throw new IllegalStateException("Could not start " + application.getName() + " on the Lambda edge", ex);
 		}
+		Core.getGlobalContext().register(this);
 	}
+
+	/**
+	 * SnapStart priming: before the snapshot is taken, requests run through the whole path (event parsing,
+	 * MVC, the dashboard controller, problem rendering, both event formats) so the snapshot holds loaded,
+	 * initialised and partly compiled code. They are requests without a user, answered 400 before any
+	 * dependency is called: priming never reaches a downstream service, and no connection opened before the
+	 * snapshot can go stale after a restore.
+	 * @param context the CRaC context
+	 */
+	@Override
+	public void beforeCheckpoint(org.crac.Context<? extends Resource> context) throws IOException {
+		prime();
+	}
+
+	@Override
+	public void afterRestore(org.crac.Context<? extends Resource> context) {
+		// nothing to renew: priming opened no connections
+	}
+
+	/**
+	 * Runs the priming requests.
+	 * @return their status codes
+	 * @throws IOException if a request cannot be handled
+	 */
+	public List<Integer> prime() throws IOException {
+		List<Integer> statuses = new ArrayList<>();
+		for (String event : List.of(PRIMING_V2, PRIMING_V1)) {
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+			statuses.add(JSON.readTree(out.toByteArray()).path("statusCode").asInt());
+		}
+		return statuses;
+	}
+
 
 	@Override
 	public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {

@@ -1,0 +1,62 @@
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * One Lambda cold start, as the runtime would do it: construct the handler (the init phase), then hand it
+ * one API Gateway v2 event. Prints the wall-clock time at which the first response was complete and the
+ * process's resident memory; bench/lambda-cold-start.sh subtracts the launch time it took before starting
+ * the JVM. The dependencies are a JDK HttpServer in this process answering `{"id":"42"}` to everything.
+ *
+ * Usage: java -cp <package classpath>:<this> ColdStart <handler class> <event.json>
+ */
+public final class ColdStart {
+
+	public static void main(String[] args) throws Exception {
+		HttpServer stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		stub.createContext("/", (exchange) -> {
+			byte[] body = "{\"id\":\"42\"}".getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().set("Content-Type", "application/json");
+			exchange.sendResponseHeaders(200, body.length);
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(body);
+			}
+		});
+		stub.start();
+		String url = "http://127.0.0.1:" + stub.getAddress().getPort();
+		for (String service : new String[] { "USER", "ACTIVITY", "ACCOUNT" }) {
+			System.setProperty(service + "_SERVICE_URL", url);
+		}
+
+		long initStart = System.currentTimeMillis();
+		RequestStreamHandler handler = (RequestStreamHandler) Class.forName(args[0]).getConstructor().newInstance();
+		long initDone = System.currentTimeMillis();
+		ByteArrayOutputStream response = new ByteArrayOutputStream();
+		handler.handleRequest(new ByteArrayInputStream(Files.readAllBytes(Path.of(args[1]))), response, null);
+		long done = System.currentTimeMillis();
+
+		String text = response.toString(StandardCharsets.UTF_8);
+		String status = text.replaceAll("(?s).*\"statusCode\"\\s*:\\s*(\\d+).*", "$1");
+		System.out.println("COLDSTART done-epoch-ms=" + done + " status=" + status + " rss-kb=" + rssKb()
+				+ " jvm-to-main-ms=" + (initStart - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime())
+				+ " init-ms=" + (initDone - initStart) + " first-request-ms=" + (done - initDone));
+		System.exit(0);
+	}
+
+	private static long rssKb() throws Exception {
+		for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+			if (line.startsWith("VmRSS:")) {
+				return Long.parseLong(line.replaceAll("\\D", ""));
+			}
+		}
+		return -1;
+	}
+
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Lambda cold start of web-bff's handler, plain JVM vs tuned: JVM launch -> first response to an API Gateway
+# v2 event (GET /dashboard), median of N runs each, with the RSS at that moment. Loopback only; stops by itself.
+#
+#   bench/lambda-cold-start.sh            # 5 runs per variant
+#   RUNS=3 bench/lambda-cold-start.sh
+#   SMOKE=1 bench/lambda-cold-start.sh    # one run per variant (CI keeps the script working)
+#
+# Tuned = JDK AOT cache (JEP 483/514, needs JDK 25; trained here on the exact classpath, because a cache is
+# silently ignored once a jar changes) + C1 only + SerialGC + Spring AOT (web-bff's process-aot output for
+# the lambda profile, on with -Dspring.aot.enabled=true). The package is the one Maven builds for Lambda
+# (web-bff/target/web-bff-lambda.zip), its root classes put in a jar because an AOT cache covers jar files only.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+java="$JAVA_HOME/bin/java"
+runs=${RUNS:-5}
+[ -n "${SMOKE:-}" ] && runs=1
+handler=dev.bffgateway.web.WebBffLambdaHandler
+
+[ -f web-bff/target/web-bff-lambda.zip ] || JAVA_HOME=$JAVA_HOME ./mvnw -q -pl web-bff -am -DskipTests package
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/task" "$work/bench"
+unzip -q web-bff/target/web-bff-lambda.zip -d "$work/task"
+(cd "$work/task" && "$JAVA_HOME/bin/jar" --create --file "$work/web-bff.jar" $(ls | grep -v '^lib$'))
+"$JAVA_HOME/bin/javac" -d "$work/bench" -cp "$work/task/lib/*" bench/ColdStart.java
+"$JAVA_HOME/bin/jar" --create --file "$work/bench.jar" -C "$work/bench" .
+cp="$work/web-bff.jar:$(ls "$work"/task/lib/*.jar | sort | tr '\n' ':')$work/bench.jar"
+event="$root/bench/dashboard-v2-event.json"
+
+once() { # flags... -> "<ms> <rss-kb>"
+  local start out
+  start=$(date +%s%3N)
+  out=$(cd "$work" && timeout 120 "$java" "$@" -cp "$cp" ColdStart "$handler" "$event" 2>&1 | grep '^COLDSTART' || true)
+  [ -n "${VERBOSE:-}" ] && echo "  $* :: ${out#COLDSTART }" >&2
+  [ -n "$out" ] || { echo "run failed: $*" >&2; exit 1; }
+  case "$out" in *"status=200"*) ;; *) echo "unexpected response: $out" >&2; exit 1 ;; esac
+  local done rss
+  done=$(sed -E 's/.*done-epoch-ms=([0-9]+).*/\1/' <<<"$out")
+  rss=$(sed -E 's/.*rss-kb=([0-9]+).*/\1/' <<<"$out")
+  echo "$((done - start)) $rss"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+echo "JDK: $("$java" -version 2>&1 | head -1); runs per variant: $runs; $(nproc) cores" >&2
+tuning=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Dspring.aot.enabled=true)
+# train the AOT cache: one run of the same path with the same flags, recorded (JDK 25 one-step training)
+(cd "$work" && "$java" -XX:AOTCacheOutput="$work/app.aot" "${tuning[@]}" -cp "$cp" ColdStart "$handler" "$event" >/dev/null 2>&1)
+[ -s "$work/app.aot" ] || { echo "AOT cache training produced nothing" >&2; exit 1; }
+
+names=("plain (JVM defaults)" "C1 only" "Spring AOT only" "tuned: AOT cache + C1 + Spring AOT + SerialGC")
+flags=("" "-XX:TieredStopAtLevel=1" "-Dspring.aot.enabled=true" "-XX:AOTCache=$work/app.aot ${tuning[*]}")
+declare -A times rss
+# variants interleaved run by run, so drift in this machine's speed hits them all alike
+for _ in $(seq "$runs"); do
+  for i in "${!names[@]}"; do
+    read -r ms kb < <(once ${flags[$i]})
+    times[$i]="${times[$i]:-} $ms"; rss[$i]="${rss[$i]:-} $kb"
+  done
+done
+declare -a medians
+for i in "${!names[@]}"; do
+  medians[$i]=$(tr ' ' '\n' <<<"${times[$i]}" | grep . | median)
+  r=$(tr ' ' '\n' <<<"${rss[$i]}" | grep . | median)
+  printf '%-48s median %5s ms   RSS %4s MiB   runs:%s\n' "${names[$i]}" "${medians[$i]}" "$((r / 1024))" "${times[$i]}" >&2
+done
+echo "ratio tuned/plain: $(awk -v a="${medians[3]}" -v b="${medians[0]}" 'BEGIN {printf "%.2f", a/b}')" >&2
