@@ -6,19 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.bffgateway.web.WebBffApplication;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -38,7 +31,7 @@ import static org.awaitility.Awaitility.await;
 				"gateway.dependencies.instances.account.breaker.minimum-number-of-calls=3",
 				"gateway.dependencies.instances.account.breaker.wait-in-open-state=30s",
 				"gateway.dependencies.instances.account.breaker.permitted-calls-in-half-open-state=1" })
-class WebBreakerTest {
+class WebBreakerTest extends ContainerTestSupport {
 
 	@TestConfiguration(proxyBeanMethods = false)
 	static class Clocks {
@@ -50,31 +43,8 @@ class WebBreakerTest {
 
 	}
 
-	@DynamicPropertySource
-	static void downstreams(DynamicPropertyRegistry registry) {
-		Downstreams.register(registry);
-	}
-
-	@LocalServerPort
-	int port;
-
 	@Autowired
 	Clock clock;
-
-	@Autowired
-	CircuitBreakerRegistry breakers;
-
-	@Autowired
-	MeterRegistry meters;
-
-	Bff bff;
-
-	@BeforeEach
-	void healthy() {
-		Downstreams.healthy();
-		this.breakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
-		this.bff = new Bff(this.port);
-	}
 
 	@Test
 	void breakerOpensOnItsWindowStaysOffTheDeadStubAndClosesThroughHalfOpen() {
@@ -87,12 +57,12 @@ class WebBreakerTest {
 		assertThat(prometheus()).contains("resilience4j_circuitbreaker_state{name=\"account\",state=\"open\"} 1.0");
 		assertThat(accountRequests()).isEqualTo(3);
 
-		double refusedBefore = calls("breaker_open");
+		double refusedBefore = calls("account", "breaker_open");
 		for (int i = 0; i < 5; i++) {
 			assertThat(degraded()).containsExactly("account");
 		}
 		assertThat(accountRequests()).as("no call reaches the dead stub while open").isEqualTo(3);
-		assertThat(calls("breaker_open")).isEqualTo(refusedBefore + 5);
+		assertThat(calls("account", "breaker_open")).isEqualTo(refusedBefore + 5);
 
 		Downstreams.healthy(); // the account service recovers (and its request journal is cleared)
 		assertThat(degraded()).as("still open: the wait has not passed").containsExactly("account");
@@ -126,11 +96,6 @@ class WebBreakerTest {
 
 	private int accountRequests() {
 		return Downstreams.ACCOUNT.getAllServeEvents().size();
-	}
-
-	private double calls(String outcome) {
-		return this.meters.get("bff.downstream.calls").tags("dependency", "account", "outcome", outcome).timer()
-			.count();
 	}
 
 }

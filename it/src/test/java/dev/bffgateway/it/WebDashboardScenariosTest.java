@@ -9,11 +9,7 @@ import java.util.stream.Stream;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.bffgateway.web.WebBffApplication;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,13 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -47,32 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = WebBffApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "gateway.dependencies.defaults.read-timeout=300ms", "gateway.dashboard.deadline=1s" })
 @ExtendWith(OutputCaptureExtension.class)
-class WebDashboardScenariosTest {
+class WebDashboardScenariosTest extends ContainerTestSupport {
 
 	static final Duration DEADLINE = Duration.ofSeconds(1);
-
-	@DynamicPropertySource
-	static void downstreams(DynamicPropertyRegistry registry) {
-		Downstreams.register(registry);
-	}
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	CircuitBreakerRegistry breakers;
-
-	@Autowired
-	MeterRegistry meters;
-
-	Bff bff;
-
-	@BeforeEach
-	void healthy() {
-		Downstreams.healthy();
-		this.breakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
-		this.bff = new Bff(this.port);
-	}
 
 	@Test
 	void healthyDashboardCarriesEverySectionInFull() {
@@ -222,11 +191,6 @@ class WebDashboardScenariosTest {
 	private long dashboards(String degraded) {
 		var timer = Search.in(this.meters).name("bff.dashboard").tag("degraded", degraded).timer();
 		return (timer != null) ? timer.count() : 0;
-	}
-
-	private double calls(String dependency, String outcome) {
-		return this.meters.get("bff.downstream.calls").tags("dependency", dependency, "outcome", outcome).timer()
-			.count();
 	}
 
 	static JsonNode expectedDashboard(List<String> degraded) {
