@@ -1,5 +1,8 @@
 package dev.bffgateway.web;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import dev.bffgateway.core.demo.DemoDownstreams;
 
 import org.springframework.boot.SpringApplication;
@@ -18,13 +21,19 @@ public final class DemoWebBff {
 		for (String service : new String[] { "USER", "ACTIVITY", "ACCOUNT" }) {
 			System.setProperty(service + "_SERVICE_URL", stubs.baseUrl());
 		}
+		Path routes = Path.of("..", "routes", "web-bff.yml").toAbsolutePath().normalize();
+		if (System.getenv("ROUTES_FILE") == null && Files.isRegularFile(routes)) {
+			System.setProperty("gateway.routes.file", routes.toString());
+		}
 		SpringApplication.run(WebBffApplication.class, args);
 		System.out.println("""
 
 				Demo downstreams on %1$s. Try:
 				  curl -s -H 'X-User-Id: 42' localhost:8080/dashboard
 				  curl -s -X POST %1$s/_demo/account/fail     # or slow, ok
-				""".formatted(stubs.baseUrl()));
+				  curl -si -H 'X-User-Id: 7' localhost:8080/orders/1   # a strangler route: see X-Strangler-Side
+				Routes: %2$s (edit the weight; it applies within a second)
+				""".formatted(stubs.baseUrl(), System.getProperty("gateway.routes.file", "(none)")));
 	}
 
 }

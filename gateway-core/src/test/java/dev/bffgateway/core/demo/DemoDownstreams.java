@@ -41,6 +41,8 @@ public final class DemoDownstreams implements AutoCloseable {
 
 	private static final Pattern ACCOUNT = Pattern.compile("/accounts/([^/]+)");
 
+	private static final Pattern STRANGLED = Pattern.compile("/(legacy|new)(/.*)");
+
 	private static final Pattern CONTROL = Pattern.compile("/_demo/(user|activity|account)/(ok|slow|fail)");
 
 	private static final Duration SLOW = Duration.ofSeconds(3);
@@ -88,12 +90,16 @@ public final class DemoDownstreams implements AutoCloseable {
 				send(exchange, 200, "{\"" + control.group(1) + "\":\"" + control.group(2) + "\"}");
 				return;
 			}
-			if (!"GET".equals(exchange.getRequestMethod())) {
+			if (!"GET".equals(exchange.getRequestMethod()) && !STRANGLED.matcher(path).matches()) {
 				send(exchange, 405, "{\"error\":\"method not allowed\"}");
 				return;
 			}
 			Matcher m;
-			if ((m = ACTIVITY.matcher(path)).matches()) {
+			if ((m = STRANGLED.matcher(path)).matches()) {
+				// the legacy system and its replacement behind the example strangler routes (routes/web-bff.yml)
+				send(exchange, 200, "{\"servedBy\":\"" + m.group(1) + "\",\"path\":\"" + m.group(2) + "\"}");
+			}
+			else if ((m = ACTIVITY.matcher(path)).matches()) {
 				serve(exchange, "activity", activity(m.group(1)));
 			}
 			else if ((m = USER.matcher(path)).matches()) {

@@ -1,0 +1,108 @@
+package dev.bffgateway.core.routing;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import dev.bffgateway.core.downstream.DependenciesProperties;
+import dev.bffgateway.core.resilience.DependencyPolicies;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * Strangler routes from {@code gateway.routes.file}, proxied through Gateway Server MVC. Every path a route
+ * of the live table takes is served by it; {@code /dashboard} and the actuator are matched first. Off with
+ * {@code gateway.routes.enabled=false}.
+ */
+@AutoConfiguration(afterName = "dev.bffgateway.core.resilience.ResilienceAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnProperty(name = "gateway.routes.enabled", matchIfMissing = true)
+@EnableConfigurationProperties({ RoutesProperties.class, DependenciesProperties.class })
+public final class RoutingAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	RoutesSource routesSource(RoutesProperties properties, ResourceLoader resources) {
+		String file = properties.file();
+		if (file == null || file.isBlank()) {
+			return new NoRoutes();
+		}
+		if (file.startsWith(ResourceLoader.CLASSPATH_URL_PREFIX)) {
+			return new ResourceRoutesSource(file, resources.getResource(file));
+		}
+		return new FileRoutesSource(Path.of(file));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RouteTables routeTables(RoutesSource source, Clock clock) {
+		return new RouteTables(source, new RouteTableParser(), clock);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SideSelector sideSelector() {
+		return new SideSelector();
+	}
+
+	@Bean
+	StranglerHandler stranglerHandler(RouteTables tables, SideSelector selector, CircuitBreakerRegistry breakers,
+			DependenciesProperties dependencies, RoutesProperties properties, Clock clock, MeterRegistry meters) {
+		return new StranglerHandler(tables, selector, HandlerFunctions.http(), breakers,
+				DependencyPolicies.circuitBreaker(dependencies.defaults().breaker(), clock), properties.forceOverride(),
+				meters);
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> stranglerRoutes(StranglerHandler handler) {
+		return RouterFunctions.route(handler.predicate(), handler);
+	}
+
+	@Bean
+	RoutesWatcher routesWatcher(RouteTables tables, RoutesSource source, RoutesProperties properties) {
+		boolean watch = source instanceof FileRoutesSource && !properties.pollInterval().isZero();
+		return new RoutesWatcher(tables, watch ? properties.pollInterval() : null);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Endpoint.class)
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		StranglerEndpoint stranglerEndpoint(RouteTables tables, StranglerHandler handler, MeterRegistry meters) {
+			return new StranglerEndpoint(tables, handler, meters);
+		}
+
+	}
+
+	/** No routes file configured: an empty table. */
+	record NoRoutes() implements RoutesSource {
+
+		@Override
+		public String name() {
+			return "(no routes file: gateway.routes.file is not set)";
+		}
+
+		@Override
+		public String read() {
+			return "";
+		}
+
+	}
+
+}

@@ -1,0 +1,95 @@
+package dev.bffgateway.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+/**
+ * A legacy system and the new service replacing it, as WireMock servers on random loopback ports, and a
+ * routes file pointing at them that tests edit on disk while the BFF runs.
+ */
+final class Strangled {
+
+	static final WireMockServer LEGACY = start();
+
+	static final WireMockServer NEW = start();
+
+	static final Path ROUTES_FILE = createRoutesFile();
+
+	private Strangled() {
+	}
+
+	private static WireMockServer start() {
+		WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+		server.start();
+		Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+		return server;
+	}
+
+	private static Path createRoutesFile() {
+		try {
+			Path dir = Files.createTempDirectory("routes");
+			Path file = dir.resolve("web-bff.yml");
+			Files.writeString(file, table(30));
+			dir.toFile().deleteOnExit();
+			file.toFile().deleteOnExit();
+			return file;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** The test table: {@code orders} split by weight on X-User-Id; {@code echo} all-new, per request. */
+	static String table(int ordersWeight) {
+		return """
+				routes:
+				  - id: orders
+				    paths: [/orders, /orders/**]
+				    legacy-uri: %1$s
+				    new-uri: %2$s
+				    weight: %3$d
+				    sticky:
+				      header: X-User-Id
+				  - id: echo
+				    paths: [/echo/**]
+				    legacy-uri: %1$s
+				    new-uri: %2$s
+				    weight: 100
+				""".formatted(LEGACY.baseUrl(), NEW.baseUrl(), ordersWeight);
+	}
+
+	static void write(String content) {
+		try {
+			Path temp = ROUTES_FILE.resolveSibling("web-bff.yml.tmp");
+			Files.writeString(temp, content);
+			// swap in whole, as ops tooling (and a ConfigMap) does: the watcher never reads half a file
+			Files.move(temp, ROUTES_FILE, StandardCopyOption.REPLACE_EXISTING,
+					StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Both sides answer 200 with their name. */
+	static void healthy() {
+		for (WireMockServer server : new WireMockServer[] { LEGACY, NEW }) {
+			server.resetAll();
+			String side = (server == LEGACY) ? "legacy" : "new";
+			server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)
+				.withHeader("Content-Type", "application/json")
+				.withBody("{\"servedBy\":\"" + side + "\"}")));
+		}
+	}
+
+}
