@@ -32,6 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,13 +62,15 @@ class WebParityTest {
 	@DynamicPropertySource
 	static void downstreams(DynamicPropertyRegistry registry) {
 		Downstreams.register(registry);
+		registry.add("gateway.routes.file", Strangled.ROUTES_FILE::toString);
 	}
 
 	@BeforeAll
 	static void startLambda() {
 		if (handler == null) {
 			Map<String, String> environment = new HashMap<>(LambdaEdges.downstreams());
-			environment.putAll(Map.of(READ_TIMEOUT, "300ms", DEADLINE, "1s", WINDOW, "1000", MINIMUM_CALLS, "1000"));
+			environment.putAll(Map.of(READ_TIMEOUT, "300ms", DEADLINE, "1s", WINDOW, "1000", MINIMUM_CALLS, "1000",
+					"gateway.routes.file", Strangled.ROUTES_FILE.toString()));
 			handler = LambdaEdges.start(WebBffLambdaHandler::new, environment);
 		}
 	}
@@ -80,6 +83,7 @@ class WebParityTest {
 	@BeforeEach
 	void healthy() {
 		Downstreams.healthy();
+		Strangled.healthy();
 		this.edges = List.of(new ContainerEdge(this.port), new LambdaEdge(handler, LambdaEdge.Format.V1),
 				new LambdaEdge(handler, LambdaEdge.Format.V2));
 	}
@@ -97,6 +101,8 @@ class WebParityTest {
 			assertThat(other.status()).as(edge + " status").isEqualTo(reference.status());
 			assertThat(other.contentType()).as(edge + " content type").isEqualTo(reference.contentType());
 			assertThat(other.headers().get("allow")).as(edge + " Allow").isEqualTo(reference.headers().get("allow"));
+			assertThat(other.headers().get("x-strangler-side")).as(edge + " X-Strangler-Side")
+				.isEqualTo(reference.headers().get("x-strangler-side"));
 			assertThat(comparable(other)).as(edge + " body").isEqualTo(comparable(reference));
 		}
 		return reference;
@@ -184,6 +190,37 @@ class WebParityTest {
 				Map.of("x-user-id", List.of(Downstreams.USER_ID)), null);
 
 		assertThat(sameOnEveryEdge(request).status()).isEqualTo(200);
+	}
+
+	@Test
+	void stranglerRoutesPickTheSameSideForAUserOnEveryEdge() {
+		List<String> sides = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			Edge.Response response = sameOnEveryEdge(Edge.Request.get("/orders/1", "X-User-Id", "user-" + i));
+			assertThat(response.status()).isEqualTo(200);
+			sides.add(response.headers().get("x-strangler-side"));
+		}
+		assertThat(sides).contains("legacy", "new");
+	}
+
+	@Test
+	void aProxiedPostArrivesIdenticallyFromEveryEdge() {
+		Edge.Request post = new Edge.Request("POST", "/echo/orders", "source=app&note=two%20words",
+				Map.of("Content-Type", List.of("application/json"), "X-Custom", List.of("kept")),
+				"{\"item\":\"book\",\"qty\":2}");
+
+		Edge.Response response = sameOnEveryEdge(post);
+
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.headers().get("x-strangler-side")).isEqualTo("new");
+		var received = Strangled.NEW.findAll(anyRequestedFor(anyUrl()));
+		assertThat(received).hasSize(this.edges.size());
+		for (var request : received) {
+			assertThat(request.getMethod().getName()).isEqualTo("POST");
+			assertThat(request.getUrl()).isEqualTo("/echo/orders?source=app&note=two%20words");
+			assertThat(request.getBodyAsString()).isEqualTo("{\"item\":\"book\",\"qty\":2}");
+			assertThat(request.getHeader("X-Custom")).isEqualTo("kept");
+		}
 	}
 
 	@ParameterizedTest

@@ -14,9 +14,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 
 /**
- * Metrics for the Lambda edge as CloudWatch embedded metric format on stdout, published after every request.
- * On by {@code gateway.edge.emf.enabled=true}, which the Lambda edge sets; off in the container, where
- * {@code /actuator/prometheus} serves the same meters.
+ * What only the Lambda edge needs: metrics as CloudWatch embedded metric format on stdout, published after
+ * every request (the container's {@code /actuator/prometheus} serves the same meters), and the client address
+ * API Gateway saw. On by {@code gateway.edge.emf.enabled=true}, which the Lambda edge sets.
  */
 @AutoConfiguration(afterName = "dev.bffgateway.core.resilience.ResilienceAutoConfiguration")
 @ConditionalOnProperty(name = "gateway.edge.emf.enabled", havingValue = "true")
@@ -37,6 +37,14 @@ public final class EdgeAutoConfiguration {
 				new EmbeddedMetricsFilter(publisher));
 		// outermost, so the dashboard timer recorded inside is already there to publish
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
+	}
+
+	@Bean
+	FilterRegistrationBean<LambdaRequestFilter> lambdaRequestFilter() {
+		FilterRegistrationBean<LambdaRequestFilter> registration = new FilterRegistrationBean<>(
+				new LambdaRequestFilter());
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
 		return registration;
 	}
 

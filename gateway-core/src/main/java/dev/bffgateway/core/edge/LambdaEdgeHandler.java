@@ -133,6 +133,7 @@ public abstract class LambdaEdgeHandler implements RequestStreamHandler, Resourc
 			cookiesToHeader((ObjectNode) event);
 		}
 		lowerCaseHeaderNames((ObjectNode) event);
+		passSourceIp((ObjectNode) event, v2);
 		ByteArrayOutputStream response = new ByteArrayOutputStream();
 		this.delegate.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), response, context);
 		if (v2) {
@@ -219,6 +220,19 @@ public abstract class LambdaEdgeHandler implements RequestStreamHandler, Resourc
 				// the adapter reads exactly "Content-Type" from the single-value map
 				headers.set("Content-Type", contentType);
 			}
+		}
+	}
+
+	/** API Gateway's view of the client address, for {@link LambdaRequestFilter}. */
+	private static void passSourceIp(ObjectNode event, boolean v2) {
+		String sourceIp = v2 ? event.path("requestContext").path("http").path("sourceIp").asString("")
+				: event.path("requestContext").path("identity").path("sourceIp").asString("");
+		ObjectNode headers = event.path("headers").isObject() ? (ObjectNode) event.get("headers")
+				: event.putObject("headers");
+		headers.put(LambdaRequestFilter.SOURCE_IP_HEADER, sourceIp);
+		if (event.path("multiValueHeaders").isObject()) {
+			((ObjectNode) event.get("multiValueHeaders")).putArray(LambdaRequestFilter.SOURCE_IP_HEADER)
+				.add(sourceIp);
 		}
 	}
 

@@ -1,5 +1,6 @@
 package dev.bffgateway.core.routing;
 
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -15,6 +16,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.JdkClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,6 +54,18 @@ public final class RoutingAutoConfiguration {
 	@ConditionalOnMissingBean
 	RouteTables routeTables(RoutesSource source, Clock clock) {
 		return new RouteTables(source, new RouteTableParser(), clock);
+	}
+
+	/**
+	 * The proxy's HTTP client is Boot's auto-configured one ({@code spring.http.clients.*}, set in gateway-core's
+	 * defaults: the JDK client, whose keep-alive pool is unbounded — Apache HttpClient's default of 5 connections
+	 * per route starved the measured prototype — with redirects passed through to the caller). This makes it
+	 * speak HTTP/1.1: the JDK client otherwise tries an h2c upgrade on every new connection, which backends
+	 * answer inconsistently.
+	 */
+	@Bean
+	ClientHttpRequestFactoryBuilderCustomizer<JdkClientHttpRequestFactoryBuilder> http11ClientCustomizer() {
+		return (builder) -> builder.withHttpClientCustomizer((client) -> client.version(HttpClient.Version.HTTP_1_1));
 	}
 
 	@Bean

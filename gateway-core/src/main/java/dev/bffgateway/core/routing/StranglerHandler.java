@@ -223,6 +223,7 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 
 	private ServerResponse problem(HttpStatus status, Route route, Side side, Exception failure) {
 		logger.warn("Route '{}': {} side failed: {}", route.id(), side.value(), failure.toString());
+		logger.debug("Route '{}': {} side failure", route.id(), side.value(), failure);
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status,
 				"The " + side.value() + " system behind this route could not answer.");
 		return ServerResponse.status(status)
