@@ -1,0 +1,49 @@
+package dev.bffgateway.it;
+
+import dev.bffgateway.web.WebBffApplication;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** With {@code gateway.routes.force-override=true}, testers pick the side with {@code X-Strangler-Force}. */
+@SpringBootTest(classes = WebBffApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "gateway.routes.force-override=true")
+class WebStranglerForceTest extends ContainerTestSupport {
+
+	@DynamicPropertySource
+	static void routes(DynamicPropertyRegistry registry) {
+		registry.add("gateway.routes.file", Strangled.ROUTES_FILE::toString);
+	}
+
+	@BeforeEach
+	void bothSidesHealthy() {
+		Strangled.write(Strangled.table(30));
+		Strangled.healthy();
+	}
+
+	@Test
+	void theForcedSideServesWhateverTheWeightSays() {
+		for (int i = 0; i < 20; i++) {
+			for (String side : new String[] { "legacy", "new" }) {
+				Bff.Response response = this.bff.get("/orders/1", "X-User-Id", "user-" + i, "X-Strangler-Force", side);
+				assertThat(response.raw().headers().firstValue("X-Strangler-Side")).contains(side);
+				assertThat(response.json().get("servedBy").asString()).isEqualTo(side);
+			}
+		}
+	}
+
+	@Test
+	void anUnknownForceValueIsIgnored() {
+		Bff.Response plain = this.bff.get("/orders/1", "X-User-Id", "user-3");
+		Bff.Response odd = this.bff.get("/orders/1", "X-User-Id", "user-3", "X-Strangler-Force", "both");
+
+		assertThat(odd.raw().headers().firstValue("X-Strangler-Side"))
+			.isEqualTo(plain.raw().headers().firstValue("X-Strangler-Side"));
+	}
+
+}
