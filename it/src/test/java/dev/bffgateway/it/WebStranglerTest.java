@@ -161,6 +161,7 @@ class WebStranglerTest extends ContainerTestSupport {
 		assertThat(view.at("/lastReload/error").asString())
 			.isEqualTo(Strangled.ROUTES_FILE + ": routes[1].weight must be 0..100, but was 140");
 		assertThat(view.at("/routes/1/weight").asInt()).isEqualTo(100);
+		assertThat(this.meters.get("bff.strangler.reloads.rejected").functionCounter().count()).isEqualTo(rejected + 1);
 		assertThat(side("user-1")).isIn("legacy", "new");
 	}
 

@@ -7,7 +7,10 @@ import java.time.Clock;
 import dev.bffgateway.core.downstream.DependenciesProperties;
 import dev.bffgateway.core.resilience.DependencyPolicies;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -54,6 +57,19 @@ public final class RoutingAutoConfiguration {
 	@ConditionalOnMissingBean
 	RouteTables routeTables(RoutesSource source, Clock clock) {
 		return new RouteTables(source, new RouteTableParser(), clock);
+	}
+
+	/** {@code bff.strangler.reloads.rejected} and {@code bff.strangler.table.version}, for alerting on bad edits. */
+	@Bean
+	MeterBinder routeTableMetrics(RouteTables tables) {
+		return (registry) -> {
+			FunctionCounter.builder("bff.strangler.reloads.rejected", tables, RouteTables::rejectedReloads)
+				.description("Routes file edits rejected as invalid (the last good table stayed)")
+				.register(registry);
+			Gauge.builder("bff.strangler.table.version", tables, (t) -> t.current().version())
+				.description("Version of the route table in force")
+				.register(registry);
+		};
 	}
 
 	/**
