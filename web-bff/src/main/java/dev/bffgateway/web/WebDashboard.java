@@ -37,11 +37,11 @@ class WebDashboard implements DashboardDefinition {
 
 	@Override
 	public List<Part<?>> parts(String userId) {
-		return List.of(Part.required("user", () -> this.users.get(JsonNode.class, "/users/{id}", userId)),
+		return List.of(Part.required("user", () -> this.users.getFor(userId, JsonNode.class, "/users/{id}", userId)),
 				Part.optional("activity",
-						() -> this.activities.get(JsonNode.class, "/users/{id}/activity?limit={limit}", userId,
+						() -> this.activities.getFor(userId, JsonNode.class, "/users/{id}/activity?limit={limit}", userId,
 								ACTIVITY_LIMIT)),
-				Part.optional("account", () -> this.accounts.get(JsonNode.class, "/accounts/{id}", userId)));
+				Part.optional("account", () -> this.accounts.getFor(userId, JsonNode.class, "/accounts/{id}", userId)));
 	}
 
 	@Override

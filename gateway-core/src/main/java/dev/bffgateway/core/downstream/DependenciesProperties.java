@@ -76,31 +76,48 @@ public record DependenciesProperties(@Nullable Settings defaults,
 		if (baseUrl == null) {
 			throw new IllegalStateException(prefix + ".base-url must be set, but was missing");
 		}
-		String scheme = baseUrl.getScheme();
-		if (!("http".equals(scheme) || "https".equals(scheme)) || baseUrl.getHost() == null) {
-			throw new IllegalStateException(
-					prefix + ".base-url must be an absolute http(s) URL, but was '" + baseUrl + "'");
+		requireHttpUrl(prefix + ".base-url", baseUrl);
+		if (resolved.newBaseUrl() != null) {
+			requireHttpUrl(prefix + ".new-base-url", resolved.newBaseUrl());
+		}
+		else if (resolved.weight() != null && resolved.weight() > 0) {
+			throw new IllegalStateException(prefix + ".new-base-url must be set when weight is above 0, but weight was "
+					+ resolved.weight() + " and new-base-url missing");
 		}
 		return resolved;
+	}
+
+	private static void requireHttpUrl(String key, URI url) {
+		String scheme = url.getScheme();
+		if (!("http".equals(scheme) || "https".equals(scheme)) || url.getHost() == null) {
+			throw new IllegalStateException(key + " must be an absolute http(s) URL, but was '" + url + "'");
+		}
 	}
 
 	/**
 	 * Settings of one dependency. Every field may be left unset to inherit.
 	 *
-	 * @param baseUrl the dependency's base URL, e.g. {@code http://user-service:8080}
+	 * @param baseUrl the dependency's base URL, e.g. {@code http://user-service:8080}; while it is being
+	 * strangled, the legacy system's
+	 * @param newBaseUrl the base URL of the service replacing it, when the dependency is being strangled
+	 * @param weight percent of calls (0 to 100) sent to {@code new-base-url}, sticky per user; built-in 0
 	 * @param connectTimeout how long to wait for a connection; built-in default 500ms
 	 * @param readTimeout how long to wait for the response; built-in default 800ms
 	 * @param breaker the dependency's circuit breaker
 	 * @param bulkhead the dependency's bulkhead
 	 */
-	public record Settings(@Nullable URI baseUrl, @Nullable Duration connectTimeout,
+	public record Settings(@Nullable URI baseUrl, @Nullable URI newBaseUrl, @Nullable Integer weight,
+			@Nullable Duration connectTimeout,
 			@Nullable Duration readTimeout, @Nullable Breaker breaker,
 			@Nullable Bulkhead bulkhead) {
 
-		static final Settings BUILT_IN = new Settings(null, Duration.ofMillis(500), Duration.ofMillis(800),
+		static final Settings BUILT_IN = new Settings(null, null, 0, Duration.ofMillis(500), Duration.ofMillis(800),
 				Breaker.BUILT_IN, Bulkhead.BUILT_IN);
 
 		void check(String prefix) {
+			if (this.weight != null && (this.weight < 0 || this.weight > 100)) {
+				throw new IllegalArgumentException(prefix + ".weight must be 0..100, but was " + this.weight);
+			}
 			positive(prefix + ".connect-timeout", this.connectTimeout);
 			positive(prefix + ".read-timeout", this.readTimeout);
 			if (this.breaker != null) {
@@ -115,7 +132,8 @@ public record DependenciesProperties(@Nullable Settings defaults,
 			if (other == null) {
 				return this;
 			}
-			return new Settings(pick(other.baseUrl, this.baseUrl), pick(other.connectTimeout, this.connectTimeout),
+			return new Settings(pick(other.baseUrl, this.baseUrl), pick(other.newBaseUrl, this.newBaseUrl),
+					pick(other.weight, this.weight), pick(other.connectTimeout, this.connectTimeout),
 					pick(other.readTimeout, this.readTimeout), orSelf(this.breaker, other.breaker),
 					orSelf(this.bulkhead, other.bulkhead));
 		}

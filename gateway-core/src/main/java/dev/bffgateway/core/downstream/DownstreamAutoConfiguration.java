@@ -1,11 +1,17 @@
 package dev.bffgateway.core.downstream;
 
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import dev.bffgateway.core.downstream.DependenciesProperties.Settings;
+import dev.bffgateway.core.routing.Route;
+import dev.bffgateway.core.routing.SideSelector;
+import dev.bffgateway.core.routing.StickyKey;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -35,20 +41,34 @@ public final class DownstreamAutoConfiguration {
 	Downstream downstream(DependenciesProperties dependencies, RestClient.Builder restClientBuilder,
 			CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads, MeterRegistry meters) {
 		List<DownstreamClient> clients = new ArrayList<>();
+		SideSelector selector = new SideSelector();
 		for (String name : dependencies.names()) {
 			Settings settings = dependencies.resolve(name);
-			HttpClientSettings http = HttpClientSettings.defaults()
-				.withTimeouts(settings.connectTimeout(), settings.readTimeout());
-			RestClient restClient = restClientBuilder.clone()
-				.baseUrl(settings.baseUrl().toString())
-				.requestFactory(ClientHttpRequestFactoryBuilder.jdk()
-					.withHttpClientCustomizer((builder) -> builder.version(HttpClient.Version.HTTP_1_1))
-					.build(http))
-				.build();
-			clients.add(new DownstreamClient(name, restClient, breakers.circuitBreaker(name),
-					bulkheads.bulkhead(name), meters));
+			CircuitBreaker breaker = breakers.circuitBreaker(name);
+			DownstreamClient.Strangling strangling = null;
+			if (settings.newBaseUrl() != null) {
+				// the new side gets its own breaker, configured like the dependency's, so a failing new service
+				// opens only its own side and calls fall back to legacy
+				Route route = new Route(name, List.of(), Set.of(), settings.baseUrl(), settings.newBaseUrl(),
+						settings.weight(), StickyKey.NONE);
+				strangling = new DownstreamClient.Strangling(restClient(restClientBuilder, settings.newBaseUrl(), settings),
+						breakers.circuitBreaker(name + ":new", breaker.getCircuitBreakerConfig()), route, selector);
+			}
+			clients.add(new DownstreamClient(name, restClient(restClientBuilder, settings.baseUrl(), settings), breaker,
+					bulkheads.bulkhead(name), strangling, meters));
 		}
 		return new Downstream(clients);
+	}
+
+	private static RestClient restClient(RestClient.Builder builder, URI baseUrl, Settings settings) {
+		HttpClientSettings http = HttpClientSettings.defaults()
+			.withTimeouts(settings.connectTimeout(), settings.readTimeout());
+		return builder.clone()
+			.baseUrl(baseUrl.toString())
+			.requestFactory(ClientHttpRequestFactoryBuilder.jdk()
+				.withHttpClientCustomizer((client) -> client.version(HttpClient.Version.HTTP_1_1))
+				.build(http))
+			.build();
 	}
 
 }

@@ -9,6 +9,9 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import dev.bffgateway.core.aggregation.Degradation;
+import dev.bffgateway.core.routing.Route;
+import dev.bffgateway.core.routing.Side;
+import dev.bffgateway.core.routing.SideSelector;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -37,6 +40,9 @@ public final class DownstreamClient {
 	/** Name of the timer recording every call. */
 	public static final String CALLS_METER = "bff.downstream.calls";
 
+	/** Name of the counter of calls to a strangled dependency, by side that answered and outcome. */
+	public static final String SIDES_METER = "bff.downstream.sides";
+
 	private final String name;
 
 	private final RestClient restClient;
@@ -45,16 +51,29 @@ public final class DownstreamClient {
 
 	private final Bulkhead bulkhead;
 
+	private final @Nullable Strangling strangling;
+
 	private final Timer successTimer;
 
 	private final Map<Degradation, Timer> failureTimers = new EnumMap<>(Degradation.class);
 
+	private final MeterRegistry meters;
+
+	/**
+	 * A dependency being moved from a legacy system to a new service: the new side's client and breaker, and
+	 * the weight as a route for the {@link SideSelector}.
+	 */
+	record Strangling(RestClient restClient, CircuitBreaker breaker, Route route, SideSelector selector) {
+	}
+
 	DownstreamClient(String name, RestClient restClient, CircuitBreaker breaker, Bulkhead bulkhead,
-			MeterRegistry meters) {
+			@Nullable Strangling strangling, MeterRegistry meters) {
 		this.name = Objects.requireNonNull(name, "name");
 		this.restClient = restClient;
 		this.breaker = breaker;
 		this.bulkhead = bulkhead;
+		this.strangling = strangling;
+		this.meters = meters;
 		this.successTimer = timer(meters, "success");
 		for (Degradation degradation : Degradation.values()) {
 			this.failureTimers.put(degradation, timer(meters, degradation.tag()));
@@ -88,11 +107,48 @@ public final class DownstreamClient {
 	 * @throws DownstreamCallException with the classified reason when no usable body was obtained
 	 */
 	public <T> T get(Class<T> type, String uriTemplate, Object... uriVariables) {
+		return getFor(null, type, uriTemplate, uriVariables);
+	}
+
+	/**
+	 * Like {@link #get}, for a caller identified by a sticky key (e.g. the user id): while the dependency is
+	 * being strangled ({@code new-base-url} and {@code weight}), the key keeps the caller on one side, and a call
+	 * the new side cannot answer (its breaker open, or any failure: a GET is safe to repeat) is served by legacy
+	 * and counted as a fallback.
+	 * @param stickyKey the caller's key, or {@code null} to split per call
+	 */
+	public <T> T getFor(@Nullable String stickyKey, Class<T> type, String uriTemplate, Object... uriVariables) {
+		Strangling strangling = this.strangling;
+		if (strangling == null) {
+			return call(this.restClient, this.breaker, type, uriTemplate, uriVariables);
+		}
+		String outcome = "ok";
+		if (strangling.selector().select(strangling.route(), stickyKey) == Side.NEW) {
+			try {
+				T body = call(strangling.restClient(), strangling.breaker(), type, uriTemplate, uriVariables);
+				count(Side.NEW, outcome);
+				return body;
+			}
+			catch (DownstreamCallException ex) {
+				outcome = "fallback";
+			}
+		}
+		T body = call(this.restClient, this.breaker, type, uriTemplate, uriVariables);
+		count(Side.LEGACY, outcome);
+		return body;
+	}
+
+	private void count(Side side, String outcome) {
+		this.meters.counter(SIDES_METER, "dependency", this.name, "side", side.value(), "outcome", outcome).increment();
+	}
+
+	private <T> T call(RestClient client, CircuitBreaker breaker, Class<T> type, String uriTemplate,
+			Object... uriVariables) {
 		long start = System.nanoTime();
 		Degradation failure = null;
 		try {
-			return this.breaker.executeCallable(
-					() -> this.bulkhead.executeCallable(() -> fetch(type, uriTemplate, uriVariables)));
+			return breaker.executeCallable(
+					() -> this.bulkhead.executeCallable(() -> fetch(client, type, uriTemplate, uriVariables)));
 		}
 		catch (Exception ex) {
 			DownstreamCallException classified = classify(ex);
@@ -105,8 +161,8 @@ public final class DownstreamClient {
 		}
 	}
 
-	private <T> T fetch(Class<T> type, String uriTemplate, Object... uriVariables) {
-		T body = this.restClient.get()
+	private <T> T fetch(RestClient client, Class<T> type, String uriTemplate, Object... uriVariables) {
+		T body = client.get()
 			.uri(uriTemplate, uriVariables)
 			.accept(MediaType.APPLICATION_JSON)
 			.retrieve()

@@ -119,6 +119,24 @@ class DownstreamAutoConfigurationTest {
 	}
 
 	@Test
+	void strangledDependencyNeedsAWeightInRangeAndANewBaseUrl() {
+		this.runner
+			.withPropertyValues("gateway.dependencies.instances.account.base-url=http://legacy.local",
+					"gateway.dependencies.instances.account.new-base-url=http://new.local",
+					"gateway.dependencies.instances.account.weight=101")
+			.run((context) -> assertThat(startupFailureReport(context.getStartupFailure()))
+				.contains("gateway.dependencies.instances.account.weight must be 0..100, but was 101"));
+		this.runner
+			.withPropertyValues("gateway.dependencies.instances.account.base-url=http://legacy.local",
+					"gateway.dependencies.instances.account.weight=20")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessage("gateway.dependencies.instances.account.new-base-url must be set when weight is above 0, "
+						+ "but weight was 20 and new-base-url missing"));
+	}
+
+	@Test
 	void unknownDependencyIsReportedWithItsKey() {
 		this.runner.withPropertyValues("gateway.dependencies.instances.user.base-url=http://user.local")
 			.run((context) -> assertThat(catchThrowable(() -> context.getBean(Downstream.class).client("ledger")))

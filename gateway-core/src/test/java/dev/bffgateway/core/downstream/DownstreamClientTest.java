@@ -1,6 +1,7 @@
 package dev.bffgateway.core.downstream;
 
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -9,6 +10,7 @@ import dev.bffgateway.core.resilience.ResilienceAutoConfiguration;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,11 @@ class DownstreamClientTest {
 
 	@RegisterExtension
 	static WireMockExtension stub = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+	@RegisterExtension
+	static WireMockExtension replacement = WireMockExtension.newInstance()
+		.options(wireMockConfig().dynamicPort())
+		.build();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class, ResilienceAutoConfiguration.class,
@@ -122,6 +129,60 @@ class DownstreamClientTest {
 			assertThat(failure(context)).isEqualTo(Degradation.BULKHEAD_FULL);
 			assertThat(stub.findAll(getRequestedFor(urlPathEqualTo("/accounts/42")))).isEmpty();
 			assertThat(client(context).breaker().getMetrics().getNumberOfFailedCalls()).isZero();
+		});
+	}
+
+	private void withStrangledClient(int weight, Consumer<AssertableApplicationContext> test) {
+		this.runner
+			.withPropertyValues("gateway.dependencies.instances.account.base-url=" + stub.baseUrl(),
+					"gateway.dependencies.instances.account.new-base-url=" + replacement.baseUrl(),
+					"gateway.dependencies.instances.account.weight=" + weight)
+			.run(test::accept);
+	}
+
+	@Test
+	void aStrangledDependencyIsServedByTheNewSideForItsShareOfUsers() {
+		stub.stubFor(get("/accounts/42").willReturn(okJson("{\"side\":\"legacy\"}")));
+		replacement.stubFor(get("/accounts/42").willReturn(okJson("{\"side\":\"new\"}")));
+		withStrangledClient(100, (context) -> assertThat(
+				client(context).getFor("user-1", JsonNode.class, "/accounts/{id}", "42").get("side").asString())
+			.isEqualTo("new"));
+		withStrangledClient(0, (context) -> assertThat(
+				client(context).getFor("user-1", JsonNode.class, "/accounts/{id}", "42").get("side").asString())
+			.isEqualTo("legacy"));
+		withStrangledClient(50, (context) -> {
+			long onNew = IntStream.range(0, 200)
+				.filter((i) -> client(context).getFor("user-" + i, JsonNode.class, "/accounts/{id}", "42")
+					.get("side")
+					.asString()
+					.equals("new"))
+				.count();
+			assertThat(onNew).isBetween(70L, 130L);
+			String first = client(context).getFor("user-7", JsonNode.class, "/accounts/{id}", "42").get("side").asString();
+			for (int i = 0; i < 20; i++) {
+				assertThat(client(context).getFor("user-7", JsonNode.class, "/accounts/{id}", "42").get("side").asString())
+					.isEqualTo(first);
+			}
+		});
+	}
+
+	@Test
+	void aFailingNewSideFallsBackToLegacyAndIsCounted() {
+		stub.stubFor(get("/accounts/42").willReturn(okJson("{\"side\":\"legacy\"}")));
+		replacement.stubFor(get("/accounts/42").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+		withStrangledClient(100, (context) -> {
+			JsonNode account = client(context).getFor("user-1", JsonNode.class, "/accounts/{id}", "42");
+
+			assertThat(account.get("side").asString()).isEqualTo("legacy");
+			assertThat(context.getBean(MeterRegistry.class)
+				.get(DownstreamClient.SIDES_METER)
+				.tags("dependency", "account", "side", "legacy", "outcome", "fallback")
+				.counter()
+				.count()).isEqualTo(1);
+			assertThat(context.getBean(CircuitBreakerRegistry.class)
+				.circuitBreaker("account:new")
+				.getMetrics()
+				.getNumberOfFailedCalls()).isEqualTo(1);
 		});
 	}
 
