@@ -41,7 +41,8 @@ final class Downstreams {
 	private Downstreams() {
 	}
 
-	private static WireMockServer start() {
+	/** A WireMock server on a random loopback port, stopped when the JVM exits. */
+	static WireMockServer start() {
 		WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
 		server.start();
 		Runtime.getRuntime().addShutdownHook(new Thread(server::stop));

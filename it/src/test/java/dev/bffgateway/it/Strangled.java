@@ -11,7 +11,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 /**
  * A legacy system and the new service replacing it, as WireMock servers on random loopback ports, and a
@@ -19,20 +18,13 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
  */
 final class Strangled {
 
-	static final WireMockServer LEGACY = start();
+	static final WireMockServer LEGACY = Downstreams.start();
 
-	static final WireMockServer NEW = start();
+	static final WireMockServer NEW = Downstreams.start();
 
 	static final Path ROUTES_FILE = createRoutesFile();
 
 	private Strangled() {
-	}
-
-	private static WireMockServer start() {
-		WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-		server.start();
-		Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
-		return server;
 	}
 
 	private static Path createRoutesFile() {

@@ -112,17 +112,7 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 				return fallBack(route, request, failed.toString());
 			}
 		}
-		try {
-			return served(route, Side.LEGACY, call(route, Side.LEGACY, request), "ok");
-		}
-		catch (CallNotPermittedException open) {
-			count(route, Side.LEGACY, "error");
-			return problem(HttpStatus.SERVICE_UNAVAILABLE, route, Side.LEGACY, open);
-		}
-		catch (Exception failed) {
-			count(route, Side.LEGACY, "error");
-			return problem(HttpStatus.BAD_GATEWAY, route, Side.LEGACY, failed);
-		}
+		return fromLegacy(route, request, "ok");
 	}
 
 	private Side choose(Route route, ServerRequest request) {
@@ -157,10 +147,15 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 		};
 	}
 
-	private ServerResponse fallBack(Route route, ServerRequest request, String why) throws Exception {
+	private ServerResponse fallBack(Route route, ServerRequest request, String why) {
 		logger.warn("Route '{}': new side unavailable ({}), serving from legacy", route.id(), why);
+		return fromLegacy(route, request, "fallback");
+	}
+
+	/** Serves from legacy; when legacy cannot answer either, a problem: 503 while its breaker is open, else 502. */
+	private ServerResponse fromLegacy(Route route, ServerRequest request, String outcome) {
 		try {
-			return served(route, Side.LEGACY, call(route, Side.LEGACY, request), "fallback");
+			return served(route, Side.LEGACY, call(route, Side.LEGACY, request), outcome);
 		}
 		catch (CallNotPermittedException open) {
 			count(route, Side.LEGACY, "error");
