@@ -1,8 +1,12 @@
 package dev.bffgateway.it;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import dev.bffgateway.web.WebBffApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -40,6 +44,15 @@ class WebInvalidConfigurationTest {
 	void nonPositiveDeadlineStopsStartup(CapturedOutput output) {
 		assertThatThrownBy(() -> start("--gateway.dashboard.deadline=0s")).isNotNull();
 		assertThat(output).contains("gateway.dashboard.deadline must be positive, but was 0ms");
+	}
+
+	@Test
+	void invalidRoutesFileStopsStartup(@TempDir Path dir) throws Exception {
+		Path routes = dir.resolve("web-bff.yml");
+		Files.writeString(routes, Strangled.table(140));
+
+		assertThatThrownBy(() -> start("--gateway.routes.file=" + routes)).rootCause()
+			.hasMessage(routes + ": routes[0].weight must be 0..100, but was 140");
 	}
 
 	private static void start(String extra) {
