@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,6 +54,8 @@ public final class DemoDownstreams implements AutoCloseable {
 
 	private final HttpServer server;
 
+	private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor();
+
 	private DemoDownstreams(HttpServer server) {
 		this.server = server;
 	}
@@ -82,35 +86,52 @@ public final class DemoDownstreams implements AutoCloseable {
 	}
 
 	private void handle(HttpExchange exchange) throws IOException {
-		try (exchange) {
-			String path = exchange.getRequestURI().getPath();
-			Matcher control = CONTROL.matcher(path);
-			if (control.matches() && "POST".equals(exchange.getRequestMethod())) {
-				mode(control.group(1), Mode.valueOf(control.group(2).toUpperCase(Locale.ROOT)));
-				send(exchange, 200, "{\"" + control.group(1) + "\":\"" + control.group(2) + "\"}");
-				return;
-			}
-			if (!"GET".equals(exchange.getRequestMethod()) && !STRANGLED.matcher(path).matches()) {
-				send(exchange, 405, "{\"error\":\"method not allowed\"}");
-				return;
-			}
-			Matcher m;
-			if ((m = STRANGLED.matcher(path)).matches()) {
-				// the legacy system and its replacement behind the example strangler routes (routes/web-bff.yml)
-				send(exchange, 200, "{\"servedBy\":\"" + m.group(1) + "\",\"path\":\"" + m.group(2) + "\"}");
-			}
-			else if ((m = ACTIVITY.matcher(path)).matches()) {
-				serve(exchange, "activity", activity(m.group(1)));
-			}
-			else if ((m = USER.matcher(path)).matches()) {
-				serve(exchange, "user", user(m.group(1)));
-			}
-			else if ((m = ACCOUNT.matcher(path)).matches()) {
-				serve(exchange, "account", account(m.group(1)));
-			}
-			else {
-				send(exchange, 404, "{\"error\":\"not found\"}");
-			}
+		try {
+			answer(exchange);
+			exchange.close();
+		}
+		catch (Answered later) {
+			// the exchange is closed by whoever answers it later
+		}
+	}
+
+	/** Thrown when an exchange will be answered later and must stay open. */
+	private static final class Answered extends RuntimeException {
+
+		Answered() {
+			super(null, null, false, false);
+		}
+
+	}
+
+	private void answer(HttpExchange exchange) throws IOException {
+		String path = exchange.getRequestURI().getPath();
+		Matcher control = CONTROL.matcher(path);
+		if (control.matches() && "POST".equals(exchange.getRequestMethod())) {
+			mode(control.group(1), Mode.valueOf(control.group(2).toUpperCase(Locale.ROOT)));
+			send(exchange, 200, "{\"" + control.group(1) + "\":\"" + control.group(2) + "\"}");
+			return;
+		}
+		if (!"GET".equals(exchange.getRequestMethod()) && !STRANGLED.matcher(path).matches()) {
+			send(exchange, 405, "{\"error\":\"method not allowed\"}");
+			return;
+		}
+		Matcher m;
+		if ((m = STRANGLED.matcher(path)).matches()) {
+			// the legacy system and its replacement behind the example strangler routes (routes/web-bff.yml)
+			send(exchange, 200, "{\"servedBy\":\"" + m.group(1) + "\",\"path\":\"" + m.group(2) + "\"}");
+		}
+		else if ((m = ACTIVITY.matcher(path)).matches()) {
+			serve(exchange, "activity", activity(m.group(1)));
+		}
+		else if ((m = USER.matcher(path)).matches()) {
+			serve(exchange, "user", user(m.group(1)));
+		}
+		else if ((m = ACCOUNT.matcher(path)).matches()) {
+			serve(exchange, "account", account(m.group(1)));
+		}
+		else {
+			send(exchange, 404, "{\"error\":\"not found\"}");
 		}
 	}
 
@@ -118,14 +139,16 @@ public final class DemoDownstreams implements AutoCloseable {
 		switch (this.modes.get(service)) {
 			case FAIL -> send(exchange, 500, "{\"error\":\"demo failure\"}");
 			case SLOW -> {
-				try {
-					Thread.sleep(SLOW);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-				send(exchange, 200, body);
+				// answered later from a timer, like WireMock's fixed delay: no thread waits meanwhile
+				this.delays.schedule(() -> {
+					try (exchange) {
+						send(exchange, 200, body);
+					}
+					catch (IOException ex) {
+						// the BFF gave up waiting and closed the connection: nothing to answer
+					}
+				}, SLOW.toMillis(), TimeUnit.MILLISECONDS);
+				throw new Answered();
 			}
 			case OK -> send(exchange, 200, body);
 		}
@@ -166,6 +189,7 @@ public final class DemoDownstreams implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.stop(0);
+		this.delays.shutdownNow();
 	}
 
 }
