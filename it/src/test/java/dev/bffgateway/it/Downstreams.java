@@ -63,8 +63,10 @@ final class Downstreams {
 	static void healthy() {
 		BY_NAME.values().forEach(WireMockServer::resetAll);
 		USER.stubFor(get(urlPathEqualTo("/users/" + USER_ID)).willReturn(okJson(contract("user"))));
-		ACTIVITY.stubFor(get(urlPathEqualTo("/users/" + USER_ID + "/activity")).withQueryParam("limit", equalTo("20"))
-			.willReturn(okJson(contract("activity"))));
+		for (String limit : new String[] { "20", "5" }) { // web asks for 20, mobile for 5
+			ACTIVITY.stubFor(get(urlPathEqualTo("/users/" + USER_ID + "/activity")).withQueryParam("limit", equalTo(limit))
+				.willReturn(okJson(contract("activity"))));
+		}
 		ACCOUNT.stubFor(get(urlPathEqualTo("/accounts/" + USER_ID)).willReturn(okJson(contract("account"))));
 	}
 

@@ -14,8 +14,10 @@ import java.net.http.HttpResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The mobile BFF boots on gateway-core and answers health; it has no dashboard yet. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+/** The mobile BFF boots on gateway-core and answers health (its dashboard is tested in it/). */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "USER_SERVICE_URL=http://127.0.0.1:9", "ACTIVITY_SERVICE_URL=http://127.0.0.1:9",
+				"ACCOUNT_SERVICE_URL=http://127.0.0.1:9" })
 class MobileBffApplicationTest {
 
 	@LocalServerPort
