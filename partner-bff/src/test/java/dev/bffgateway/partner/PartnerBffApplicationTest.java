@@ -14,8 +14,10 @@ import java.net.http.HttpResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The partner BFF boots on gateway-core and answers health; it has no dashboard yet. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+/** The partner BFF boots on gateway-core and answers health without a key (its policy is tested in it/). */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "USER_SERVICE_URL=http://127.0.0.1:9", "ACTIVITY_SERVICE_URL=http://127.0.0.1:9",
+				"ACCOUNT_SERVICE_URL=http://127.0.0.1:9" })
 class PartnerBffApplicationTest {
 
 	@LocalServerPort

@@ -1,0 +1,122 @@
+package dev.bffgateway.it;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+import dev.bffgateway.partner.PartnerBffApplication;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * partner-bff: API-key authentication, per-partner rate limits, and a dashboard shaped by each partner's
+ * field allow-list, failing closed.
+ */
+@SpringBootTest(classes = PartnerBffApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "partner.partners.acme.rate-limit.limit-for-period=1000",
+				"partner.partners.acme.rate-limit.refresh-period=1s", "partner.partners.acme.fields.user=id,tier",
+				"partner.partners.acme.fields.account=status", "partner.partners.tiny.rate-limit.limit-for-period=2",
+				"partner.partners.tiny.rate-limit.refresh-period=1h", "partner.partners.tiny.fields.user=id" })
+@ExtendWith(OutputCaptureExtension.class)
+class PartnerDashboardTest extends ContainerTestSupport {
+
+	static final String ACME_KEY = "acme-7f3c9b2e-live-key";
+
+	static final String TINY_KEY = "tiny-01d5a8c4-live-key";
+
+	@DynamicPropertySource
+	static void keys(DynamicPropertyRegistry registry) {
+		registry.add("partner.partners.acme.api-key-sha256", () -> sha256(ACME_KEY));
+		registry.add("partner.partners.tiny.api-key-sha256", () -> sha256(TINY_KEY));
+	}
+
+	static String sha256(String key) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Test
+	void aPartnerSeesOnlyTheFieldsOnItsAllowList(CapturedOutput output) {
+		Bff.Response response = this.bff.get("/dashboard", "X-Api-Key", ACME_KEY, "X-User-Id", Downstreams.USER_ID);
+
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.json())
+			.isEqualTo(Bff.JSON.readTree("{\"user\":{\"id\":\"42\",\"tier\":\"gold\"},\"account\":{\"status\":\"active\"},"
+					+ "\"degraded\":[]}"));
+		assertThat(output).doesNotContain(ACME_KEY);
+	}
+
+	@Test
+	void aPersonalFieldADependencyAddsLaterNeverReachesAPartner() {
+		Downstreams.USER.stubFor(get(urlPathEqualTo("/users/42")).atPriority(1)
+			.willReturn(okJson("{\"id\":\"42\",\"tier\":\"gold\",\"name\":\"Ada Lovelace\",\"nationalId\":\"AB123456C\","
+					+ "\"email\":\"ada@example.com\"}")));
+
+		Bff.Response response = this.bff.get("/dashboard", "X-Api-Key", ACME_KEY, "X-User-Id", Downstreams.USER_ID);
+
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.json().get("user")).isEqualTo(Bff.JSON.readTree("{\"id\":\"42\",\"tier\":\"gold\"}"));
+		assertThat(response.body()).doesNotContain("AB123456C").doesNotContain("ada@example.com");
+	}
+
+	@Test
+	void missingOrUnknownKeysAreUnauthorized() {
+		for (Bff.Response response : new Bff.Response[] { this.bff.get("/dashboard", "X-User-Id", "42"),
+				this.bff.get("/dashboard", "X-Api-Key", "not-a-key", "X-User-Id", "42"),
+				this.bff.get("/orders/1", "X-Api-Key", "") }) {
+			assertThat(response.status()).isEqualTo(401);
+			assertThat(response.contentType()).isEqualTo("application/problem+json");
+			assertThat(response.raw().headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+					(value) -> assertThat(value).startsWith("ApiKey "));
+		}
+		Downstreams.NAMES.forEach((name) -> assertThat(Downstreams.of(name).getAllServeEvents()).isEmpty());
+	}
+
+	@Test
+	void aPartnerOverItsRateLimitGetsTooManyRequestsWithRetryAfter() {
+		int ok = 0;
+		Bff.Response refused = null;
+		for (int i = 0; i < 5 && refused == null; i++) {
+			Bff.Response response = this.bff.get("/dashboard", "X-Api-Key", TINY_KEY, "X-User-Id", "42");
+			if (response.status() == 429) {
+				refused = response;
+			}
+			else {
+				assertThat(response.status()).isEqualTo(200);
+				assertThat(response.json().get("user")).isEqualTo(Bff.JSON.readTree("{\"id\":\"42\"}"));
+				ok++;
+			}
+		}
+
+		assertThat(ok).isEqualTo(2);
+		assertThat(refused).isNotNull();
+		assertThat(refused.contentType()).isEqualTo("application/problem+json");
+		long retryAfter = Long.parseLong(refused.raw().headers().firstValue("Retry-After").orElseThrow());
+		assertThat(retryAfter).isBetween(1L, 3600L);
+		assertThat(this.bff.get("/dashboard", "X-Api-Key", ACME_KEY, "X-User-Id", "42").status())
+			.as("another partner's limit is its own")
+			.isEqualTo(200);
+	}
+
+	@Test
+	void healthNeedsNoKey() {
+		assertThat(this.bff.get("/actuator/health").status()).isEqualTo(200);
+	}
+
+}

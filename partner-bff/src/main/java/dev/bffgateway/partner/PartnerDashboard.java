@@ -1,0 +1,77 @@
+package dev.bffgateway.partner;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.bffgateway.core.aggregation.Aggregate;
+import dev.bffgateway.core.aggregation.Part;
+import dev.bffgateway.core.dashboard.DashboardDefinition;
+import dev.bffgateway.core.downstream.Downstream;
+import dev.bffgateway.core.downstream.DownstreamClient;
+import dev.bffgateway.core.shaping.AllowList;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+
+/**
+ * A partner's dashboard: the same parts as web, but each section carries only the fields on the partner's
+ * allow-list, and a section the partner may not see is left out entirely. Shaping fails closed, so a personal
+ * field a dependency adds later never reaches a partner.
+ */
+@Component
+class PartnerDashboard implements DashboardDefinition {
+
+	private static final List<String> SECTIONS = List.of("user", "activity", "account");
+
+	private final DownstreamClient users;
+
+	private final DownstreamClient activities;
+
+	private final DownstreamClient accounts;
+
+	private final Map<String, Map<String, AllowList>> allowLists = new LinkedHashMap<>();
+
+	PartnerDashboard(Downstream downstream, PartnerProperties properties) {
+		this.users = downstream.client("user");
+		this.activities = downstream.client("activity");
+		this.accounts = downstream.client("account");
+		properties.partners().forEach((id, partner) -> {
+			Map<String, AllowList> sections = new LinkedHashMap<>();
+			partner.allowedFields().forEach((section, fields) -> sections.put(section, AllowList.of(fields)));
+			this.allowLists.put(id, sections);
+		});
+	}
+
+	@Override
+	public List<Part<?>> parts(String userId) {
+		return List.of(Part.required("user", () -> this.users.getFor(userId, JsonNode.class, "/users/{id}", userId)),
+				Part.optional("activity",
+						() -> this.activities.getFor(userId, JsonNode.class, "/users/{id}/activity?limit={limit}",
+								userId, 20)),
+				Part.optional("account",
+						() -> this.accounts.getFor(userId, JsonNode.class, "/accounts/{id}", userId)));
+	}
+
+	@Override
+	public Map<String, @Nullable Object> sections(Aggregate aggregate) {
+		Map<String, AllowList> allowed = this.allowLists.getOrDefault(currentPartner(), Map.of());
+		Map<String, @Nullable Object> sections = new LinkedHashMap<>();
+		for (String section : SECTIONS) {
+			AllowList allowList = allowed.get(section);
+			if (allowList != null) {
+				sections.put(section, aggregate.get(section).map((value) -> allowList.apply((JsonNode) value)).orElse(null));
+			}
+		}
+		return sections;
+	}
+
+	private static @Nullable String currentPartner() {
+		return (String) RequestContextHolder.currentRequestAttributes()
+			.getAttribute(PartnerGate.PARTNER_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
+	}
+
+}

@@ -1,0 +1,162 @@
+package dev.bffgateway.partner;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The partner BFF's door: every request but the actuator's must carry {@code X-Api-Key}, a partner's key
+ * (compared by SHA-256, in constant time; the key is never logged or stored), and stay within that partner's
+ * Resilience4j rate limit. The key does not travel further: the request continues with it removed and with
+ * {@code X-Partner-Id} set to the partner (whatever the client sent), which strangler routes use as sticky
+ * key and upstream systems may trust.
+ */
+final class PartnerGate extends OncePerRequestFilter {
+
+	static final String API_KEY = "X-Api-Key";
+
+	static final String PARTNER_ID = "X-Partner-Id";
+
+	static final String PARTNER_ATTRIBUTE = PartnerGate.class.getName() + ".partner";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final Map<String, PartnerProperties.Partner> partners;
+
+	private final RateLimiterRegistry limiters;
+
+	PartnerGate(PartnerProperties properties, RateLimiterRegistry limiters) {
+		this.partners = properties.partners();
+		this.limiters = limiters;
+		this.partners.forEach((id, partner) -> limiters.rateLimiter(id, RateLimiterConfig.custom()
+			.limitForPeriod(partner.rateLimit().limitForPeriod())
+			.limitRefreshPeriod(partner.rateLimit().refreshPeriod())
+			.timeoutDuration(Duration.ZERO)
+			.build()));
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		return request.getRequestURI().startsWith("/actuator");
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		String partner = authenticate(request.getHeader(API_KEY));
+		if (partner == null) {
+			response.setHeader("WWW-Authenticate", "ApiKey realm=\"partner-bff\", header=\"" + API_KEY + "\"");
+			problem(response, HttpStatus.UNAUTHORIZED, "A valid " + API_KEY + " header is required.");
+			return;
+		}
+		RateLimiter limiter = this.limiters.rateLimiter(partner);
+		if (!limiter.acquirePermission()) {
+			response.setHeader("Retry-After", Long.toString(retryAfterSeconds(limiter)));
+			problem(response, HttpStatus.TOO_MANY_REQUESTS, "Rate limit of partner '" + partner + "' exceeded.");
+			return;
+		}
+		request.setAttribute(PARTNER_ATTRIBUTE, partner);
+		chain.doFilter(new PartnerRequest(request, partner), response);
+	}
+
+	/** Seconds until the limiter has a permission again, rounded up; at least 1. */
+	private static long retryAfterSeconds(RateLimiter limiter) {
+		long nanos = (limiter instanceof AtomicRateLimiter atomic) ? atomic.getDetailedMetrics().getNanosToWait()
+				: limiter.getRateLimiterConfig().getLimitRefreshPeriod().toNanos();
+		return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+	}
+
+	/** @return the partner whose key this is, or {@code null} */
+	private @Nullable String authenticate(@Nullable String key) {
+		if (key == null || key.isBlank()) {
+			return null;
+		}
+		byte[] hash = sha256(key);
+		String match = null;
+		for (Map.Entry<String, PartnerProperties.Partner> partner : this.partners.entrySet()) {
+			// constant time per comparison, and every partner compared: no timing hint which key was close
+			if (MessageDigest.isEqual(hash, partner.getValue().keyHash())) {
+				match = partner.getKey();
+			}
+		}
+		return match;
+	}
+
+	static byte[] sha256(String key) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static void problem(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		response.setStatus(status.value());
+		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		response.getOutputStream().write(JSON.writeValueAsBytes(problem));
+	}
+
+	/** The request as the rest of the BFF (and any upstream) sees it: no key, a trusted partner id. */
+	private static final class PartnerRequest extends HttpServletRequestWrapper {
+
+		private final String partner;
+
+		PartnerRequest(HttpServletRequest request, String partner) {
+			super(request);
+			this.partner = partner;
+		}
+
+		@Override
+		public @Nullable String getHeader(String name) {
+			if (API_KEY.equalsIgnoreCase(name)) {
+				return null;
+			}
+			return PARTNER_ID.equalsIgnoreCase(name) ? this.partner : super.getHeader(name);
+		}
+
+		@Override
+		public Enumeration<String> getHeaders(String name) {
+			if (API_KEY.equalsIgnoreCase(name)) {
+				return Collections.emptyEnumeration();
+			}
+			return PARTNER_ID.equalsIgnoreCase(name) ? Collections.enumeration(List.of(this.partner))
+					: super.getHeaders(name);
+		}
+
+		@Override
+		public Enumeration<String> getHeaderNames() {
+			List<String> names = new ArrayList<>(Collections.list(super.getHeaderNames()));
+			names.removeIf((name) -> API_KEY.equalsIgnoreCase(name) || PARTNER_ID.equalsIgnoreCase(name));
+			names.add(PARTNER_ID);
+			return Collections.enumeration(names);
+		}
+
+	}
+
+}
