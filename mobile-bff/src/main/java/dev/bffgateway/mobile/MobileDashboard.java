@@ -5,10 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.bffgateway.core.aggregation.Aggregate;
-import dev.bffgateway.core.aggregation.Part;
-import dev.bffgateway.core.dashboard.DashboardDefinition;
+import dev.bffgateway.core.dashboard.UserDashboard;
 import dev.bffgateway.core.downstream.Downstream;
-import dev.bffgateway.core.downstream.DownstreamClient;
 import dev.bffgateway.core.shaping.AllowList;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -22,7 +20,7 @@ import org.springframework.stereotype.Component;
  * activities (id, type, time); the account's status and balance. Same parts and degradation as web.
  */
 @Component
-class MobileDashboard implements DashboardDefinition {
+class MobileDashboard extends UserDashboard {
 
 	static final int ACTIVITY_LIMIT = 5;
 
@@ -32,26 +30,8 @@ class MobileDashboard implements DashboardDefinition {
 
 	private static final AllowList ACCOUNT = AllowList.of("status", "balance");
 
-	private final DownstreamClient users;
-
-	private final DownstreamClient activities;
-
-	private final DownstreamClient accounts;
-
 	MobileDashboard(Downstream downstream) {
-		this.users = downstream.client("user");
-		this.activities = downstream.client("activity");
-		this.accounts = downstream.client("account");
-	}
-
-	@Override
-	public List<Part<?>> parts(String userId) {
-		return List.of(Part.required("user", () -> this.users.getFor(userId, JsonNode.class, "/users/{id}", userId)),
-				Part.optional("activity",
-						() -> this.activities.getFor(userId, JsonNode.class, "/users/{id}/activity?limit={limit}",
-								userId, ACTIVITY_LIMIT)),
-				Part.optional("account",
-						() -> this.accounts.getFor(userId, JsonNode.class, "/accounts/{id}", userId)));
+		super(downstream, ACTIVITY_LIMIT);
 	}
 
 	@Override

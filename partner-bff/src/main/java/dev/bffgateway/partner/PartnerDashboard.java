@@ -5,10 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.bffgateway.core.aggregation.Aggregate;
-import dev.bffgateway.core.aggregation.Part;
-import dev.bffgateway.core.dashboard.DashboardDefinition;
+import dev.bffgateway.core.dashboard.UserDashboard;
 import dev.bffgateway.core.downstream.Downstream;
-import dev.bffgateway.core.downstream.DownstreamClient;
 import dev.bffgateway.core.shaping.AllowList;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -23,37 +21,19 @@ import org.springframework.web.context.request.RequestContextHolder;
  * field a dependency adds later never reaches a partner.
  */
 @Component
-class PartnerDashboard implements DashboardDefinition {
+class PartnerDashboard extends UserDashboard {
 
-	private static final List<String> SECTIONS = List.of("user", "activity", "account");
-
-	private final DownstreamClient users;
-
-	private final DownstreamClient activities;
-
-	private final DownstreamClient accounts;
+	static final int ACTIVITY_LIMIT = 20;
 
 	private final Map<String, Map<String, AllowList>> allowLists = new LinkedHashMap<>();
 
 	PartnerDashboard(Downstream downstream, PartnerProperties properties) {
-		this.users = downstream.client("user");
-		this.activities = downstream.client("activity");
-		this.accounts = downstream.client("account");
+		super(downstream, ACTIVITY_LIMIT);
 		properties.partners().forEach((id, partner) -> {
 			Map<String, AllowList> sections = new LinkedHashMap<>();
 			partner.allowedFields().forEach((section, fields) -> sections.put(section, AllowList.of(fields)));
 			this.allowLists.put(id, sections);
 		});
-	}
-
-	@Override
-	public List<Part<?>> parts(String userId) {
-		return List.of(Part.required("user", () -> this.users.getFor(userId, JsonNode.class, "/users/{id}", userId)),
-				Part.optional("activity",
-						() -> this.activities.getFor(userId, JsonNode.class, "/users/{id}/activity?limit={limit}",
-								userId, 20)),
-				Part.optional("account",
-						() -> this.accounts.getFor(userId, JsonNode.class, "/accounts/{id}", userId)));
 	}
 
 	@Override
