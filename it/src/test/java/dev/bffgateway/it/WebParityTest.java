@@ -21,7 +21,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -88,32 +87,8 @@ class WebParityTest {
 				new LambdaEdge(handler, LambdaEdge.Format.V2));
 	}
 
-	/** Sends the request through every edge and checks they all answer alike; returns the container's answer. */
 	private Edge.Response sameOnEveryEdge(Edge.Request request) {
-		List<Edge.Response> responses = new ArrayList<>();
-		for (Edge edge : this.edges) {
-			responses.add(edge.send(request));
-		}
-		Edge.Response reference = responses.get(0);
-		for (int i = 1; i < responses.size(); i++) {
-			Edge.Response other = responses.get(i);
-			String edge = this.edges.get(i).name();
-			assertThat(other.status()).as(edge + " status").isEqualTo(reference.status());
-			assertThat(other.contentType()).as(edge + " content type").isEqualTo(reference.contentType());
-			assertThat(other.headers().get("allow")).as(edge + " Allow").isEqualTo(reference.headers().get("allow"));
-			assertThat(other.headers().get("x-strangler-side")).as(edge + " X-Strangler-Side")
-				.isEqualTo(reference.headers().get("x-strangler-side"));
-			assertThat(comparable(other)).as(edge + " body").isEqualTo(comparable(reference));
-		}
-		return reference;
-	}
-
-	private static JsonNode comparable(Edge.Response response) {
-		JsonNode body = response.json();
-		if (body instanceof ObjectNode object) {
-			object.remove("traceId");
-		}
-		return body;
+		return Parity.sameOnEveryEdge(this.edges, request);
 	}
 
 	@Test
