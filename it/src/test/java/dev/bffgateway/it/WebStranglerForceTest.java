@@ -1,30 +1,16 @@
 package dev.bffgateway.it;
 
 import dev.bffgateway.web.WebBffApplication;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** With {@code gateway.routes.force-override=true}, testers pick the side with {@code X-Strangler-Force}. */
 @SpringBootTest(classes = WebBffApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "gateway.routes.force-override=true")
-class WebStranglerForceTest extends ContainerTestSupport {
-
-	@DynamicPropertySource
-	static void routes(DynamicPropertyRegistry registry) {
-		registry.add("gateway.routes.file", Strangled.ROUTES_FILE::toString);
-	}
-
-	@BeforeEach
-	void bothSidesHealthy() {
-		Strangled.write(Strangled.table(30));
-		Strangled.healthy();
-	}
+class WebStranglerForceTest extends StranglerTestSupport {
 
 	@Test
 	void theForcedSideServesWhateverTheWeightSays() {

@@ -15,8 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -34,17 +32,10 @@ import static org.awaitility.Awaitility.await;
 		properties = { "gateway.routes.poll-interval=100ms",
 				"gateway.dependencies.defaults.breaker.sliding-window-size=4",
 				"gateway.dependencies.defaults.breaker.minimum-number-of-calls=4" })
-class WebStranglerTest extends ContainerTestSupport {
-
-	@DynamicPropertySource
-	static void routes(DynamicPropertyRegistry registry) {
-		registry.add("gateway.routes.file", Strangled.ROUTES_FILE::toString);
-	}
+class WebStranglerTest extends StranglerTestSupport {
 
 	@BeforeEach
-	void bothSidesHealthy() {
-		Strangled.write(Strangled.table(30));
-		Strangled.healthy();
+	void tableInForce() {
 		await().atMost(Duration.ofSeconds(5)).until(() -> weight() == 30);
 	}
 
