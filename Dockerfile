@@ -17,14 +17,17 @@ RUN cp ${BFF}/target/${BFF}-*-exec.jar /tmp/app.jar
 RUN java -Djarmode=tools -jar /tmp/app.jar extract --layers --destination /layers
 
 FROM eclipse-temurin:25-jre
+ARG BFF
 RUN groupadd --system bff && useradd --system --gid bff --uid 10001 --no-create-home bff
 WORKDIR /app
 COPY --from=build --chown=bff:bff /layers/dependencies/ /app/
 COPY --from=build --chown=bff:bff /layers/spring-boot-loader/ /app/
 COPY --from=build --chown=bff:bff /layers/snapshot-dependencies/ /app/
 COPY --from=build --chown=bff:bff /layers/application/ /app/
+# the BFF's strangler routes, watched for edits: mount your own table over it (or point ROUTES_FILE elsewhere)
+COPY --chown=bff:bff routes/ /app/routes/
 USER bff
-ENV PORT=8080
+ENV PORT=8080 ROUTES_FILE=/app/routes/${BFF}.yml
 EXPOSE 8080
 # No curl in the JRE image: bash's /dev/tcp asks the liveness group, the same probe Kubernetes would.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,12 +68,27 @@ class DockerfileTest {
 				run(List.of("bash", "-c", command), ROOT);
 			}
 		}
-		// the runtime stage's layer copies, in order
-		Pattern copy = Pattern.compile("COPY --from=build (?:--chown=\\S+ )?(\\S+) (\\S+)");
-		for (String line : instructions()) {
+		// the runtime stage's copies, in order: layers from the build stage, files from the build context
+		Pattern copy = Pattern.compile("COPY (--from=build )?(?:--chown=\\S+ )?(\\S+) (\\S+)");
+		Map<String, String> environment = new LinkedHashMap<>();
+		List<String> lines = instructions();
+		int runtimeStage = 0;
+		for (int i = 0; i < lines.size(); i++) {
+			if (lines.get(i).startsWith("FROM ")) {
+				runtimeStage = i;
+			}
+		}
+		for (String line : lines.subList(runtimeStage, lines.size())) {
 			Matcher m = copy.matcher(line);
 			if (m.matches()) {
-				copyTree(Path.of(imagePaths(m.group(1))), Path.of(imagePaths(m.group(2))));
+				Path source = (m.group(1) != null) ? Path.of(imagePaths(m.group(2))) : ROOT.resolve(m.group(2));
+				copyTree(source, Path.of(imagePaths(m.group(3))));
+			}
+			if (line.startsWith("ENV ")) {
+				for (String assignment : line.substring(4).split(" ")) {
+					String[] pair = assignment.split("=", 2);
+					environment.put(pair[0], imagePaths(pair[1].replace("${BFF}", bffName)));
+				}
 			}
 		}
 		Path app = Path.of(imagePaths("/app"));
@@ -87,7 +104,8 @@ class DockerfileTest {
 		ProcessBuilder builder = new ProcessBuilder(entrypoint).directory(app.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(this.image.resolve("bff.log").toFile());
-		builder.environment().put("PORT", Integer.toString(port));
+		builder.environment().putAll(environment);
+		builder.environment().put("PORT", Integer.toString(port)); // the image's 8080 may be taken here
 		for (String name : Downstreams.NAMES) {
 			builder.environment().put(name.toUpperCase() + "_SERVICE_URL", Downstreams.of(name).baseUrl());
 		}
@@ -100,6 +118,10 @@ class DockerfileTest {
 		ProcessBuilder probe = new ProcessBuilder(healthcheck).redirectErrorStream(true);
 		probe.environment().put("PORT", Integer.toString(port));
 		assertThat(probe.start().waitFor()).as("HEALTHCHECK exit code").isZero();
+
+		var strangler = client.get("/actuator/strangler").json();
+		assertThat(strangler.get("source").asString()).isEqualTo(imagePaths("/app/routes/web-bff.yml"));
+		assertThat(strangler.get("routes")).isNotEmpty();
 
 		Bff.Response dashboard = client.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
 		assertThat(dashboard.status()).isEqualTo(200);

@@ -1,0 +1,40 @@
+package dev.bffgateway.core.aggregation;
+
+import java.util.Locale;
+
+/**
+ * Why a part of an aggregate could not be fetched. The names are stable: they appear as metric tags
+ * and in logs, never with exception text.
+ */
+public enum Degradation {
+
+	/** The dependency did not answer within its own connect or read timeout. */
+	TIMEOUT,
+
+	/** The dependency's circuit breaker is open: the call was not attempted. */
+	BREAKER_OPEN,
+
+	/** The dependency's bulkhead was full: the call was not attempted. */
+	BULKHEAD_FULL,
+
+	/** The dependency answered with a non-2xx status. */
+	ERROR_STATUS,
+
+	/** The dependency answered 2xx with a body that could not be read. */
+	UNREADABLE,
+
+	/** The connection failed: refused, reset, or closed without a response. */
+	UNREACHABLE,
+
+	/** The aggregate's overall deadline passed before the part finished. */
+	DEADLINE,
+
+	/** Any other failure. */
+	ERROR;
+
+	/** @return the lower-case name used as a metric tag value */
+	public String tag() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+}

@@ -1,0 +1,85 @@
+package dev.bffgateway.core.dashboard;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import dev.bffgateway.core.aggregation.Aggregate;
+import dev.bffgateway.core.aggregation.FanOut;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Serves {@code GET /dashboard} for the BFF's {@link DashboardDefinition}. Edge-neutral: the same controller
+ * answers in the container and under the Lambda adapter.
+ */
+@RestController
+final class DashboardController {
+
+	static final String USER_HEADER = "X-User-Id";
+
+	/** Name of the timer recording every dashboard, tagged with the number of degraded parts. */
+	static final String DASHBOARD_METER = "bff.dashboard";
+
+	private static final Pattern PLAIN_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+	private final DashboardDefinition definition;
+
+	private final FanOut fanOut;
+
+	private final MeterRegistry meters;
+
+	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+	DashboardController(DashboardDefinition definition, FanOut fanOut, MeterRegistry meters) {
+		this.definition = definition;
+		this.fanOut = fanOut;
+		this.meters = meters;
+	}
+
+	@GetMapping("/dashboard")
+	ResponseEntity<?> dashboard(@RequestHeader(name = USER_HEADER, required = false) @Nullable String userId) {
+		if (userId == null || !PLAIN_ID.matcher(userId).matches()) {
+			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+					"Header " + USER_HEADER + " must be 1 to 64 letters, digits, '-' or '_'.");
+			problem.setTitle("Missing or invalid user id");
+			return ResponseEntity.badRequest().body(problem);
+		}
+		long start = System.nanoTime();
+		Aggregate aggregate = this.fanOut.run(this.definition.parts(userId));
+		List<String> degraded = aggregate.degraded();
+		boolean usable = aggregate.usable();
+		timer(degraded.size(), usable).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+		if (!usable) {
+			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+					"Required parts could not be fetched: " + String.join(", ", aggregate.missingRequired()) + ".");
+			problem.setTitle("Dashboard unavailable");
+			problem.setProperty("degraded", degraded);
+			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(problem);
+		}
+		Map<String, @Nullable Object> body = new LinkedHashMap<>(this.definition.sections(aggregate));
+		body.put("degraded", degraded);
+		return ResponseEntity.ok(body);
+	}
+
+	private Timer timer(int degraded, boolean usable) {
+		String key = degraded + (usable ? "" : "!");
+		return this.timers.computeIfAbsent(key, (k) -> Timer.builder(DASHBOARD_METER)
+			.description("Dashboard requests, by number of degraded parts")
+			.tag("degraded", Integer.toString(degraded))
+			.tag("outcome", usable ? "ok" : "unavailable")
+			.register(this.meters));
+	}
+
+}

@@ -1,0 +1,30 @@
+package dev.bffgateway.core.dashboard;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.bffgateway.core.aggregation.Aggregate;
+import dev.bffgateway.core.aggregation.Part;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a BFF's dashboard is made of and how it is shaped for its client. A BFF declares one bean of this
+ * type; the core serves it at {@code GET /dashboard}.
+ */
+public interface DashboardDefinition {
+
+	/**
+	 * @param userId the caller's user id, already validated
+	 * @return the parts to fetch in parallel, in payload order
+	 */
+	List<Part<?>> parts(String userId);
+
+	/**
+	 * Shapes the payload's sections from what was fetched. A degraded part's section should be present with a
+	 * {@code null} value, so clients see a stable shape; the core adds {@code degraded} after the sections.
+	 * @param aggregate the fetched parts; every required part is present
+	 * @return the sections by name, in payload order
+	 */
+	Map<String, @Nullable Object> sections(Aggregate aggregate);
+
+}

@@ -1,0 +1,74 @@
+package dev.bffgateway.core.downstream;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import dev.bffgateway.core.downstream.DependenciesProperties.Settings;
+import dev.bffgateway.core.routing.Route;
+import dev.bffgateway.core.routing.SideSelector;
+import dev.bffgateway.core.routing.StickyKey;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.client.RestClient;
+
+/**
+ * A {@link Downstream} with one {@link DownstreamClient} per configured dependency.
+ *
+ * <p>Each client starts from Boot's {@link RestClient.Builder} (message converters, observation and with it
+ * {@code traceparent} propagation) and gets its own JDK {@link HttpClient}: its own connection pool and
+ * timeouts, HTTP/1.1 (the JDK client would otherwise try an h2c upgrade on every new connection).
+ */
+@AutoConfiguration(after = RestClientAutoConfiguration.class,
+		afterName = "dev.bffgateway.core.resilience.ResilienceAutoConfiguration")
+@EnableConfigurationProperties(DependenciesProperties.class)
+public final class DownstreamAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	Downstream downstream(DependenciesProperties dependencies, RestClient.Builder restClientBuilder,
+			CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads, MeterRegistry meters) {
+		List<DownstreamClient> clients = new ArrayList<>();
+		SideSelector selector = new SideSelector();
+		for (String name : dependencies.names()) {
+			Settings settings = dependencies.resolve(name);
+			CircuitBreaker breaker = breakers.circuitBreaker(name);
+			DownstreamClient.Strangling strangling = null;
+			if (settings.newBaseUrl() != null) {
+				// the new side gets its own breaker, configured like the dependency's, so a failing new service
+				// opens only its own side and calls fall back to legacy
+				Route route = new Route(name, List.of(), Set.of(), settings.baseUrl(), settings.newBaseUrl(),
+						settings.weight(), StickyKey.NONE);
+				strangling = new DownstreamClient.Strangling(restClient(restClientBuilder, settings.newBaseUrl(), settings),
+						breakers.circuitBreaker(name + ":new", breaker.getCircuitBreakerConfig()), route, selector);
+			}
+			clients.add(new DownstreamClient(name, restClient(restClientBuilder, settings.baseUrl(), settings), breaker,
+					bulkheads.bulkhead(name), strangling, meters));
+		}
+		return new Downstream(clients);
+	}
+
+	private static RestClient restClient(RestClient.Builder builder, URI baseUrl, Settings settings) {
+		HttpClientSettings http = HttpClientSettings.defaults()
+			.withTimeouts(settings.connectTimeout(), settings.readTimeout());
+		return builder.clone()
+			.baseUrl(baseUrl.toString())
+			.requestFactory(ClientHttpRequestFactoryBuilder.jdk()
+				.withHttpClientCustomizer((client) -> client.version(HttpClient.Version.HTTP_1_1))
+				.build(http))
+			.build();
+	}
+
+}

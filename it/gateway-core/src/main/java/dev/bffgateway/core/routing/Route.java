@@ -1,0 +1,45 @@
+package dev.bffgateway.core.routing;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One strangler route: which requests it takes and how they are split between the legacy system and the
+ * new service.
+ *
+ * @param id unique within a table; part of the sticky hash, so renaming a route reshuffles its users
+ * @param paths path patterns ({@code /orders/**}, {@code /users/{id}/orders})
+ * @param methods HTTP methods taken, upper case; empty takes every method
+ * @param legacy base URI of the legacy system
+ * @param newUri base URI of the new service
+ * @param weight share of traffic, in percent (0 to 100), sent to the new service
+ * @param sticky where the sticky key comes from
+ */
+public record Route(String id, List<String> paths, Set<String> methods, URI legacy, URI newUri, int weight,
+		StickyKey sticky) {
+
+	public Route {
+		Objects.requireNonNull(id, "id");
+		paths = List.copyOf(paths);
+		methods = Set.copyOf(methods);
+		Objects.requireNonNull(legacy, "legacy");
+		Objects.requireNonNull(newUri, "newUri");
+		Objects.requireNonNull(sticky, "sticky");
+		if (weight < 0 || weight > 100) {
+			throw new IllegalArgumentException("weight must be 0..100, but was " + weight);
+		}
+	}
+
+	/** @return whether the route takes requests with this method */
+	public boolean takes(String method) {
+		return this.methods.isEmpty() || this.methods.contains(method);
+	}
+
+	/** @return the base URI of a side */
+	public URI uri(Side side) {
+		return (side == Side.NEW) ? this.newUri : this.legacy;
+	}
+
+}

@@ -1,0 +1,213 @@
+package dev.bffgateway.core.routing;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ByteArrayResource;
+
+/**
+ * Reads a routes file (YAML) into a {@link RouteTable}, with Spring Boot's binder so unknown keys and
+ * unreadable values are caught like in {@code application.yml}. Every error names the file, the key and the
+ * value.
+ *
+ * <pre>
+ * routes:
+ *   - id: orders
+ *     paths: [/orders, /orders/**]
+ *     methods: [GET, POST]          # optional: every method
+ *     legacy-uri: http://legacy.internal:8080
+ *     new-uri: http://orders.internal:8080
+ *     weight: 30                    # percent of traffic to new-uri
+ *     sticky:
+ *       header: X-User-Id           # or cookie: session; omit for a per-request split
+ * </pre>
+ */
+public final class RouteTableParser {
+
+	private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+	/** What one route looks like in the file, before validation. */
+	record RouteSpec(@Nullable String id, @Nullable List<String> paths, @Nullable List<String> methods,
+			@Nullable String legacyUri, @Nullable String newUri, @Nullable Integer weight,
+			@Nullable StickySpec sticky) {
+	}
+
+	/** Where the sticky key comes from: one of header or cookie. */
+	record StickySpec(@Nullable String header, @Nullable String cookie) {
+	}
+
+	/** The whole file. */
+	record RoutesDocument(@Nullable List<RouteSpec> routes) {
+	}
+
+	/**
+	 * @param source the file's name for messages, e.g. {@code routes/web-bff.yml}
+	 * @param yaml the file's content
+	 * @param version the version the table gets
+	 * @param loadedAt when it was read
+	 * @return the validated table
+	 * @throws InvalidRouteTableException naming the file, the key and the value
+	 */
+	public RouteTable parse(String source, String yaml, long version, Instant loadedAt) {
+		RoutesDocument document = bind(source, yaml);
+		List<RouteSpec> specs = (document.routes() != null) ? document.routes() : List.of();
+		List<Route> routes = new ArrayList<>();
+		Set<String> ids = new HashSet<>();
+		for (int i = 0; i < specs.size(); i++) {
+			Route route = toRoute(source, "routes[" + i + "]", specs.get(i));
+			if (!ids.add(route.id())) {
+				throw new InvalidRouteTableException(
+						source + ": routes[" + i + "].id must be unique, but '" + route.id() + "' repeats");
+			}
+			routes.add(route);
+		}
+		return new RouteTable(source, version, loadedAt, routes);
+	}
+
+	private static RoutesDocument bind(String source, String yaml) {
+		List<PropertySource<?>> sources;
+		try {
+			sources = new YamlPropertySourceLoader().load(source,
+					new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8), source));
+		}
+		catch (Exception ex) {
+			throw new InvalidRouteTableException(source + ": not valid YAML" + yamlProblem(ex), ex);
+		}
+		if (sources.size() > 1) {
+			throw new InvalidRouteTableException(source + ": must hold one YAML document, but has " + sources.size());
+		}
+		if (sources.isEmpty()) {
+			return new RoutesDocument(List.of());
+		}
+		Binder binder = new Binder(ConfigurationPropertySources.from(sources.get(0)));
+		BindHandler strict = new NoUnboundElementsBindHandler(BindHandler.DEFAULT);
+		try {
+			return binder.bind(ConfigurationPropertyName.EMPTY, Bindable.of(RoutesDocument.class), strict)
+				.orElse(new RoutesDocument(List.of()));
+		}
+		catch (BindException ex) {
+			throw new InvalidRouteTableException(source + ": " + describe(ex), ex);
+		}
+	}
+
+	private static String describe(BindException ex) {
+		if (ex.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
+			return unbound.getUnboundProperties()
+				.stream()
+				.map((property) -> property.getName() + " is not a known key, but was set to '"
+						+ property.getValue() + "'")
+				.sorted()
+				.collect(Collectors.joining("; "));
+		}
+		ConfigurationProperty property = ex.getProperty();
+		if (property != null) {
+			return property.getName() + " cannot be read as " + ex.getTarget().getType() + ", but was '"
+					+ property.getValue() + "'";
+		}
+		return ex.getName() + " cannot be read: " + firstLine(String.valueOf(ex.getCause()));
+	}
+
+	private static Route toRoute(String source, String key, RouteSpec spec) {
+		String where = source + ": " + key;
+		if (spec.id() == null || spec.id().isBlank()) {
+			throw new InvalidRouteTableException(where + ".id must be set, but was missing");
+		}
+		if (spec.paths() == null || spec.paths().isEmpty()) {
+			throw new InvalidRouteTableException(where + ".paths must list at least one path, but was empty");
+		}
+		for (int j = 0; j < spec.paths().size(); j++) {
+			if (!spec.paths().get(j).startsWith("/")) {
+				throw new InvalidRouteTableException(where + ".paths[" + j + "] must start with '/', but was '"
+						+ spec.paths().get(j) + "'");
+			}
+		}
+		Set<String> methods = new HashSet<>();
+		List<String> listed = (spec.methods() != null) ? spec.methods() : List.of();
+		for (int j = 0; j < listed.size(); j++) {
+			String method = listed.get(j).toUpperCase(Locale.ROOT);
+			if (!METHODS.contains(method)) {
+				throw new InvalidRouteTableException(where + ".methods[" + j + "] must be one of "
+						+ METHODS.stream().sorted().toList() + ", but was '" + listed.get(j) + "'");
+			}
+			methods.add(method);
+		}
+		URI legacy = uri(where + ".legacy-uri", spec.legacyUri());
+		URI newUri = uri(where + ".new-uri", spec.newUri());
+		if (spec.weight() == null) {
+			throw new InvalidRouteTableException(where + ".weight must be set (0..100), but was missing");
+		}
+		if (spec.weight() < 0 || spec.weight() > 100) {
+			throw new InvalidRouteTableException(where + ".weight must be 0..100, but was " + spec.weight());
+		}
+		return new Route(spec.id(), spec.paths(), methods, legacy, newUri, spec.weight(),
+				sticky(where + ".sticky", spec.sticky()));
+	}
+
+	private static URI uri(String key, @Nullable String value) {
+		if (value == null) {
+			throw new InvalidRouteTableException(key + " must be set, but was missing");
+		}
+		try {
+			URI uri = new URI(value);
+			if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+				throw new InvalidRouteTableException(key + " must be an absolute http(s) URL, but was '" + value + "'");
+			}
+			return uri;
+		}
+		catch (URISyntaxException ex) {
+			throw new InvalidRouteTableException(key + " must be an absolute http(s) URL, but was '" + value + "'", ex);
+		}
+	}
+
+	private static StickyKey sticky(String key, @Nullable StickySpec spec) {
+		if (spec == null || (spec.header() == null && spec.cookie() == null)) {
+			return StickyKey.NONE;
+		}
+		if (spec.header() != null && spec.cookie() != null) {
+			throw new InvalidRouteTableException(key + " must name a header or a cookie, not both, but was header '"
+					+ spec.header() + "' and cookie '" + spec.cookie() + "'");
+		}
+		return (spec.header() != null) ? new StickyKey.Header(spec.header()) : new StickyKey.Cookie(spec.cookie());
+	}
+
+	private static String yamlProblem(Throwable failure) {
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			if (t instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+				return " at line " + (marked.getProblemMark().getLine() + 1) + ", column "
+						+ (marked.getProblemMark().getColumn() + 1) + ": " + marked.getProblem();
+			}
+		}
+		return ": " + firstLine(failure.getMessage());
+	}
+
+	private static String firstLine(@Nullable String text) {
+		if (text == null) {
+			return "";
+		}
+		int newline = text.indexOf('\n');
+		return (newline < 0) ? text : text.substring(0, newline);
+	}
+
+}

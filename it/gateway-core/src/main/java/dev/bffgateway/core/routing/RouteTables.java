@@ -1,0 +1,128 @@
+package dev.bffgateway.core.routing;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live route table of a BFF: one immutable {@link RouteTable} behind an atomic reference. A reload reads
+ * the source, builds and validates a whole new table, and only then swaps it in; a request holds the table it
+ * started with, so a swap never disturbs one in flight. An invalid source keeps the last good table, logs the
+ * file, key and value, and counts the rejection. Thread-safe.
+ */
+public final class RouteTables {
+
+	private static final Logger logger = LoggerFactory.getLogger(RouteTables.class);
+
+	/** The outcome of the latest reload attempt. */
+	public record ReloadResult(Instant at, boolean accepted, @Nullable String error) {
+	}
+
+	private final RoutesSource source;
+
+	private final RouteTableParser parser;
+
+	private final Clock clock;
+
+	private final AtomicReference<RouteTable> current = new AtomicReference<>();
+
+	private final AtomicLong versions = new AtomicLong();
+
+	private final AtomicLong rejected = new AtomicLong();
+
+	private volatile @Nullable String lastContent;
+
+	private volatile @Nullable ReloadResult lastReload;
+
+	/**
+	 * Loads the first table.
+	 * @throws InvalidRouteTableException if the source is invalid: a BFF must not start with a bad table
+	 */
+	public RouteTables(RoutesSource source, RouteTableParser parser, Clock clock) {
+		this.source = Objects.requireNonNull(source, "source");
+		this.parser = parser;
+		this.clock = clock;
+		String content = readOrFail();
+		this.current.set(parse(content));
+		this.lastContent = content;
+		this.lastReload = new ReloadResult(clock.instant(), true, null);
+	}
+
+	private String readOrFail() {
+		try {
+			return this.source.read();
+		}
+		catch (IOException ex) {
+			throw new InvalidRouteTableException(this.source.name() + ": cannot be read (" + ex + ")", ex);
+		}
+	}
+
+	private RouteTable parse(String content) {
+		return this.parser.parse(this.source.name(), content, this.versions.incrementAndGet(), this.clock.instant());
+	}
+
+	/** @return the table in force */
+	public RouteTable current() {
+		return this.current.get();
+	}
+
+	/**
+	 * Reads the source and swaps in a new table if the content changed and is valid.
+	 * @return {@code true} if a new table was swapped in
+	 */
+	public boolean reloadIfChanged() {
+		String content;
+		try {
+			content = this.source.read();
+		}
+		catch (IOException ex) {
+			return reject(this.source.name() + ": cannot be read (" + ex + ")");
+		}
+		if (content.equals(this.lastContent)) {
+			return false;
+		}
+		this.lastContent = content;
+		RouteTable table;
+		try {
+			table = parse(content);
+		}
+		catch (InvalidRouteTableException ex) {
+			return reject(ex.getMessage());
+		}
+		this.current.set(table);
+		this.lastReload = new ReloadResult(this.clock.instant(), true, null);
+		logger.info("Route table {} version {} applied: {} routes", this.source.name(), table.version(),
+				table.routes().size());
+		return true;
+	}
+
+	private boolean reject(String error) {
+		this.rejected.incrementAndGet();
+		this.lastReload = new ReloadResult(this.clock.instant(), false, error);
+		logger.error("Route table reload rejected, keeping version {}: {}", current().version(), error);
+		return false;
+	}
+
+	/** @return the latest reload attempt's outcome */
+	public @Nullable ReloadResult lastReload() {
+		return this.lastReload;
+	}
+
+	/** @return how many reloads were rejected since start */
+	public long rejectedReloads() {
+		return this.rejected.get();
+	}
+
+	/** @return where the tables come from */
+	public RoutesSource source() {
+		return this.source;
+	}
+
+}

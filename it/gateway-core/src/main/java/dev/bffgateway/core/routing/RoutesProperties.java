@@ -1,0 +1,31 @@
+package dev.bffgateway.core.routing;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Strangler routes.
+ *
+ * @param file the routes file: a path (watched for edits) or a {@code classpath:} location (read once, as on
+ * Lambda); unset means no strangler routes
+ * @param forceOverride whether {@code X-Strangler-Force: legacy|new} is honoured (for internal testers);
+ * ignored when false, the default
+ * @param pollInterval how often a routes file on disk is checked for edits; 0 turns watching off. Default 500ms,
+ * so an edit applies within a second
+ */
+@ConfigurationProperties("gateway.routes")
+public record RoutesProperties(@Nullable String file, @DefaultValue("false") boolean forceOverride,
+		@DefaultValue("500ms") Duration pollInterval) {
+
+	public RoutesProperties {
+		if (pollInterval.isNegative()) {
+			throw new IllegalArgumentException(
+					"gateway.routes.poll-interval must not be negative, but was " + pollInterval.toMillis() + "ms");
+		}
+	}
+
+}

@@ -1,0 +1,139 @@
+package dev.bffgateway.core.routing;
+
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import dev.bffgateway.core.downstream.DependenciesProperties;
+import dev.bffgateway.core.resilience.DependencyPolicies;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.JdkClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
+import org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * Strangler routes from {@code gateway.routes.file}, proxied through Gateway Server MVC. Every path a route
+ * of the live table takes is served by it; {@code /dashboard} and the actuator are matched first. Off with
+ * {@code gateway.routes.enabled=false}.
+ */
+@AutoConfiguration(afterName = "dev.bffgateway.core.resilience.ResilienceAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnProperty(name = "gateway.routes.enabled", matchIfMissing = true)
+@EnableConfigurationProperties({ RoutesProperties.class, DependenciesProperties.class })
+public final class RoutingAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	RoutesSource routesSource(RoutesProperties properties, ResourceLoader resources) {
+		String file = properties.file();
+		if (file == null || file.isBlank()) {
+			return new NoRoutes();
+		}
+		if (file.startsWith(ResourceLoader.CLASSPATH_URL_PREFIX)) {
+			return new ResourceRoutesSource(file, resources.getResource(file));
+		}
+		return new FileRoutesSource(Path.of(file));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RouteTables routeTables(RoutesSource source, Clock clock) {
+		return new RouteTables(source, new RouteTableParser(), clock);
+	}
+
+	/** {@code bff.strangler.reloads.rejected} and {@code bff.strangler.table.version}, for alerting on bad edits. */
+	@Bean
+	MeterBinder routeTableMetrics(RouteTables tables) {
+		return (registry) -> {
+			FunctionCounter.builder("bff.strangler.reloads.rejected", tables, RouteTables::rejectedReloads)
+				.description("Routes file edits rejected as invalid (the last good table stayed)")
+				.register(registry);
+			Gauge.builder("bff.strangler.table.version", tables, (t) -> t.current().version())
+				.description("Version of the route table in force")
+				.register(registry);
+		};
+	}
+
+	/**
+	 * The proxy's HTTP client is Boot's auto-configured one ({@code spring.http.clients.*}, set in gateway-core's
+	 * defaults: the JDK client, whose keep-alive pool is unbounded — Apache HttpClient's default of 5 connections
+	 * per route starved the measured prototype — with redirects passed through to the caller). This makes it
+	 * speak HTTP/1.1: the JDK client otherwise tries an h2c upgrade on every new connection, which backends
+	 * answer inconsistently.
+	 */
+	@Bean
+	ClientHttpRequestFactoryBuilderCustomizer<JdkClientHttpRequestFactoryBuilder> http11ClientCustomizer() {
+		return (builder) -> builder.withHttpClientCustomizer((client) -> client.version(HttpClient.Version.HTTP_1_1));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SideSelector sideSelector() {
+		return new SideSelector();
+	}
+
+	@Bean
+	StranglerHandler stranglerHandler(RouteTables tables, SideSelector selector, CircuitBreakerRegistry breakers,
+			DependenciesProperties dependencies, RoutesProperties properties, Clock clock, MeterRegistry meters) {
+		return new StranglerHandler(tables, selector, HandlerFunctions.http(), breakers,
+				DependencyPolicies.circuitBreaker(dependencies.defaults().breaker(), clock), properties.forceOverride(),
+				meters);
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> stranglerRoutes(StranglerHandler handler) {
+		return RouterFunctions.route(handler.predicate(), handler);
+	}
+
+	@Bean
+	RoutesWatcher routesWatcher(RouteTables tables, RoutesSource source, RoutesProperties properties) {
+		boolean watch = source instanceof FileRoutesSource && !properties.pollInterval().isZero();
+		return new RoutesWatcher(tables, watch ? properties.pollInterval() : null);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Endpoint.class)
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		StranglerEndpoint stranglerEndpoint(RouteTables tables, StranglerHandler handler, MeterRegistry meters) {
+			return new StranglerEndpoint(tables, handler, meters);
+		}
+
+	}
+
+	/** No routes file configured: an empty table. */
+	record NoRoutes() implements RoutesSource {
+
+		@Override
+		public String name() {
+			return "(no routes file: gateway.routes.file is not set)";
+		}
+
+		@Override
+		public String read() {
+			return "";
+		}
+
+	}
+
+}

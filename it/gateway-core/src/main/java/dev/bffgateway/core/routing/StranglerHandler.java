@@ -1,0 +1,240 @@
+package dev.bffgateway.core.routing;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.Cookie;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.cloud.gateway.server.mvc.common.MvcUtils;
+import org.springframework.cloud.gateway.server.mvc.filter.BeforeFilterFunctions;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.servlet.function.HandlerFunction;
+import org.springframework.web.servlet.function.RequestPredicate;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * Serves a request that matched a strangler route: picks the side, proxies through Gateway Server MVC under
+ * that side's breaker, falls back to legacy when the new side cannot take it, and names the side that
+ * answered in {@value #SIDE_HEADER}.
+ *
+ * <p>Fallback: when the new side's breaker is open nothing was sent, so any request falls back. When the
+ * new side fails before answering (refused, reset, timeout), only requests that are safe to send twice fall
+ * back: idempotent methods without a body. Anything else (a POST, a PUT with a body) may already have had its
+ * effect on the new side, and its body has been streamed away; replaying it could do the thing twice, so it
+ * gets a 502 instead.
+ */
+final class StranglerHandler implements HandlerFunction<ServerResponse> {
+
+	private static final Logger logger = LoggerFactory.getLogger(StranglerHandler.class);
+
+	static final String ROUTE_ATTRIBUTE = StranglerHandler.class.getName() + ".route";
+
+	static final String SIDE_HEADER = "X-Strangler-Side";
+
+	static final String FORCE_HEADER = "X-Strangler-Force";
+
+	static final String REQUESTS_METER = "bff.strangler.requests";
+
+	private static final Set<String> REPLAYABLE = Set.of("GET", "HEAD", "OPTIONS", "DELETE", "PUT");
+
+	private final RouteTables tables;
+
+	private final SideSelector selector;
+
+	private final HandlerFunction<ServerResponse> proxy;
+
+	private final CircuitBreakerRegistry breakers;
+
+	private final CircuitBreakerConfig breakerConfig;
+
+	private final boolean forceEnabled;
+
+	private final MeterRegistry meters;
+
+	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+	StranglerHandler(RouteTables tables, SideSelector selector, HandlerFunction<ServerResponse> proxy,
+			CircuitBreakerRegistry breakers, CircuitBreakerConfig breakerConfig, boolean forceEnabled,
+			MeterRegistry meters) {
+		this.tables = tables;
+		this.selector = selector;
+		this.proxy = proxy;
+		this.breakers = breakers;
+		this.breakerConfig = breakerConfig;
+		this.forceEnabled = forceEnabled;
+		this.meters = meters;
+	}
+
+	/** Matches requests a route of the current table takes, and pins that route to the request. */
+	RequestPredicate predicate() {
+		return (request) -> {
+			Optional<Route> route = this.tables.current()
+				.match(request.method().name(), request.requestPath().pathWithinApplication().value());
+			route.ifPresent((r) -> request.attributes().put(ROUTE_ATTRIBUTE, r));
+			return route.isPresent();
+		};
+	}
+
+	@Override
+	public ServerResponse handle(ServerRequest request) throws Exception {
+		Route route = (Route) request.attribute(ROUTE_ATTRIBUTE)
+			.orElseThrow(() -> new IllegalStateException("strangler handler without a matched route"));
+		Side side = choose(route, request);
+		if (side == Side.NEW) {
+			try {
+				return served(route, Side.NEW, call(route, Side.NEW, request), "ok");
+			}
+			catch (CallNotPermittedException open) {
+				return fallBack(route, request, "breaker open");
+			}
+			catch (Exception failed) {
+				if (!replayable(request)) {
+					count(route, Side.NEW, "error");
+					return problem(HttpStatus.BAD_GATEWAY, route, Side.NEW, failed);
+				}
+				return fallBack(route, request, failed.toString());
+			}
+		}
+		return fromLegacy(route, request, "ok");
+	}
+
+	private Side choose(Route route, ServerRequest request) {
+		if (this.forceEnabled) {
+			String forced = request.headers().firstHeader(FORCE_HEADER);
+			if (forced != null) {
+				for (Side side : Side.values()) {
+					if (side.value().equals(forced.trim().toLowerCase(Locale.ROOT))) {
+						return side;
+					}
+				}
+			}
+		}
+		return this.selector.select(route, stickyKey(route.sticky(), request));
+	}
+
+	private static @Nullable String stickyKey(StickyKey sticky, ServerRequest request) {
+		return switch (sticky) {
+			case StickyKey.Header header -> request.headers().firstHeader(header.name());
+			case StickyKey.Cookie cookie -> {
+				Cookie[] cookies = request.servletRequest().getCookies();
+				if (cookies != null) {
+					for (Cookie candidate : cookies) {
+						if (candidate.getName().equals(cookie.name())) {
+							yield candidate.getValue();
+						}
+					}
+				}
+				yield null;
+			}
+			case StickyKey.None none -> null;
+		};
+	}
+
+	private ServerResponse fallBack(Route route, ServerRequest request, String why) {
+		logger.warn("Route '{}': new side unavailable ({}), serving from legacy", route.id(), why);
+		return fromLegacy(route, request, "fallback");
+	}
+
+	/** Serves from legacy; when legacy cannot answer either, a problem: 503 while its breaker is open, else 502. */
+	private ServerResponse fromLegacy(Route route, ServerRequest request, String outcome) {
+		try {
+			return served(route, Side.LEGACY, call(route, Side.LEGACY, request), outcome);
+		}
+		catch (CallNotPermittedException open) {
+			count(route, Side.LEGACY, "error");
+			return problem(HttpStatus.SERVICE_UNAVAILABLE, route, Side.LEGACY, open);
+		}
+		catch (Exception failed) {
+			count(route, Side.LEGACY, "error");
+			return problem(HttpStatus.BAD_GATEWAY, route, Side.LEGACY, failed);
+		}
+	}
+
+	private static boolean replayable(ServerRequest request) {
+		HttpHeaders headers = request.headers().asHttpHeaders();
+		boolean body = headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
+		return REPLAYABLE.contains(request.method().name()) && !body;
+	}
+
+	/** Proxies to one side under its breaker; a 5xx answer counts against the side like a failure. */
+	private ServerResponse call(Route route, Side side, ServerRequest request) throws Exception {
+		CircuitBreaker breaker = breaker(route, side);
+		breaker.acquirePermission();
+		long start = breaker.getCurrentTimestamp();
+		try {
+			URI base = route.uri(side);
+			ServerRequest target = request;
+			if (base.getRawPath() != null && !base.getRawPath().isEmpty() && !base.getRawPath().equals("/")) {
+				target = BeforeFilterFunctions.prefixPath(base.getRawPath()).apply(request);
+			}
+			MvcUtils.setRequestUrl(target, base);
+			ServerResponse response = this.proxy.handle(target);
+			long duration = breaker.getCurrentTimestamp() - start;
+			if (response.statusCode().is5xxServerError()) {
+				breaker.onError(duration, breaker.getTimestampUnit(),
+						new IllegalStateException("answered " + response.statusCode().value()));
+			}
+			else {
+				breaker.onSuccess(duration, breaker.getTimestampUnit());
+			}
+			return response;
+		}
+		catch (Exception ex) {
+			breaker.onError(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit(), ex);
+			throw ex;
+		}
+	}
+
+	CircuitBreaker breaker(Route route, Side side) {
+		return this.breakers.circuitBreaker(breakerName(route, side), this.breakerConfig);
+	}
+
+	static String breakerName(Route route, Side side) {
+		return "route:" + route.id() + ":" + side.value();
+	}
+
+	private ServerResponse served(Route route, Side side, ServerResponse response, String outcome) {
+		count(route, side, outcome);
+		response.headers().set(SIDE_HEADER, side.value());
+		return response;
+	}
+
+	private ServerResponse problem(HttpStatus status, Route route, Side side, Exception failure) {
+		logger.warn("Route '{}': {} side failed: {}", route.id(), side.value(), failure.toString());
+		logger.debug("Route '{}': {} side failure", route.id(), side.value(), failure);
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status,
+				"The " + side.value() + " system behind this route could not answer.");
+		return ServerResponse.status(status)
+			.header(SIDE_HEADER, side.value())
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(problem);
+	}
+
+	void count(Route route, Side side, String outcome) {
+		String key = route.id() + '|' + side.value() + '|' + outcome;
+		this.counters.computeIfAbsent(key, (k) -> Counter.builder(REQUESTS_METER)
+			.description("Requests on strangler routes, by side that answered and outcome")
+			.tag("route", route.id())
+			.tag("side", side.value())
+			.tag("outcome", outcome)
+			.register(this.meters)).increment();
+	}
+
+}

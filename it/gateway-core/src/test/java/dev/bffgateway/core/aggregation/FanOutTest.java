@@ -1,0 +1,154 @@
+package dev.bffgateway.core.aggregation;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class FanOutTest {
+
+	private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+	/** Long enough never to be reached by parts that finish; the deadline tests use their own. */
+	private final FanOut fanOut = new FanOut(this.executor, Duration.ofSeconds(30));
+
+	@AfterEach
+	void shutdown() {
+		this.executor.shutdownNow();
+	}
+
+	@Test
+	void collectsEveryPartInPartOrder() {
+		Part<String> user = Part.required("user", () -> "ada");
+		Part<Integer> count = Part.optional("count", () -> 3);
+
+		Aggregate aggregate = this.fanOut.run(List.of(user, count));
+
+		assertThat(aggregate.get(user)).contains("ada");
+		assertThat(aggregate.get(count)).contains(3);
+		assertThat(aggregate.get("count")).contains(3);
+		assertThat(aggregate.degraded()).isEmpty();
+		assertThat(aggregate.usable()).isTrue();
+	}
+
+	@Test
+	void runsPartsConcurrently() {
+		// Each part waits until all three have started: only a parallel fan-out can finish them.
+		CountDownLatch allStarted = new CountDownLatch(3);
+		List<Part<?>> parts = List.of("a", "b", "c").stream().<Part<?>>map((name) -> Part.optional(name, () -> {
+			allStarted.countDown();
+			return allStarted.await(10, TimeUnit.SECONDS) ? name : null;
+		})).toList();
+
+		Aggregate aggregate = this.fanOut.run(parts);
+
+		assertThat(aggregate.degraded()).isEmpty();
+		assertThat(aggregate.get("c")).contains("c");
+	}
+
+	@Test
+	void degradesWithTheReasonTheFailureNames() {
+		Part<String> user = Part.required("user", () -> "ada");
+		Part<String> account = Part.optional("account", () -> {
+			throw new ReasonedFailure(Degradation.BREAKER_OPEN);
+		});
+		Part<String> activity = Part.optional("activity", () -> {
+			throw new IllegalStateException("boom", new ReasonedFailure(Degradation.UNREADABLE));
+		});
+
+		Aggregate aggregate = this.fanOut.run(List.of(user, account, activity));
+
+		assertThat(aggregate.degraded()).containsExactly("account", "activity");
+		assertThat(aggregate.degradations()).containsEntry("account", Degradation.BREAKER_OPEN)
+			.containsEntry("activity", Degradation.UNREADABLE);
+		assertThat(aggregate.get(account)).isEmpty();
+		assertThat(aggregate.usable()).isTrue();
+	}
+
+	@Test
+	void unclassifiedFailuresAndNullValuesDegradeAsError() {
+		Aggregate aggregate = this.fanOut.run(List.of(Part.optional("a", () -> {
+			throw new IllegalStateException("boom");
+		}), Part.optional("b", () -> null)));
+
+		assertThat(aggregate.degradations()).containsEntry("a", Degradation.ERROR).containsEntry("b", Degradation.ERROR);
+	}
+
+	@Test
+	void missingRequiredPartMakesTheAggregateUnusable() {
+		Aggregate aggregate = this.fanOut.run(List.of(Part.required("user", () -> {
+			throw new ReasonedFailure(Degradation.ERROR_STATUS);
+		}), Part.optional("account", () -> "acc")));
+
+		assertThat(aggregate.usable()).isFalse();
+		assertThat(aggregate.missingRequired()).containsExactly("user");
+		assertThat(aggregate.get("account")).contains("acc");
+	}
+
+	@Test
+	void partsStillRunningAtTheDeadlineAreDegradedAndInterrupted() throws InterruptedException {
+		FanOut shortDeadline = new FanOut(this.executor, Duration.ofMillis(50));
+		CountDownLatch never = new CountDownLatch(1);
+		CountDownLatch interrupted = new CountDownLatch(1);
+		Part<String> stuck = Part.optional("stuck", () -> {
+			try {
+				never.await();
+				return "late";
+			}
+			catch (InterruptedException ex) {
+				interrupted.countDown();
+				throw ex;
+			}
+		});
+
+		Aggregate aggregate = shortDeadline.run(List.of(Part.required("fast", () -> "ok"), stuck));
+
+		assertThat(aggregate.get("fast")).contains("ok");
+		assertThat(aggregate.degradations()).containsEntry("stuck", Degradation.DEADLINE);
+		assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("stuck part interrupted").isTrue();
+	}
+
+	@Test
+	void rejectsDuplicateNamesAndNonPositiveDeadlines() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.fanOut.run(List.of(Part.optional("a", () -> 1), Part.optional("a", () -> 2))))
+			.withMessageContaining("'a' repeats");
+		assertThatIllegalArgumentException().isThrownBy(() -> new FanOut(this.executor, Duration.ZERO))
+			.withMessage("deadline must be positive, but was PT0S");
+	}
+
+	@Test
+	void aRejectedSubmissionDegradesThePartInsteadOfFailingTheCall() {
+		ExecutorService closed = Executors.newVirtualThreadPerTaskExecutor();
+		closed.shutdown();
+
+		Aggregate aggregate = new FanOut(closed, Duration.ofSeconds(1)).run(List.of(Part.optional("a", () -> 1)));
+
+		assertThat(aggregate.degradations()).containsEntry("a", Degradation.ERROR);
+	}
+
+	static final class ReasonedFailure extends RuntimeException implements DegradationCause {
+
+		private final Degradation degradation;
+
+		ReasonedFailure(Degradation degradation) {
+			super(degradation.tag());
+			this.degradation = degradation;
+		}
+
+		@Override
+		public Degradation degradation() {
+			return this.degradation;
+		}
+
+	}
+
+}

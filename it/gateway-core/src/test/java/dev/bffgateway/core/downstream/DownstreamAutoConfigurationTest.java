@@ -1,0 +1,147 @@
+package dev.bffgateway.core.downstream;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.bffgateway.core.resilience.ResilienceAutoConfiguration;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
+import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+class DownstreamAutoConfigurationTest {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class,
+				ResilienceAutoConfiguration.class, DownstreamAutoConfiguration.class))
+		.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
+
+	@Test
+	void instancesInheritDefaultsAndOverrideWhatTheySet() {
+		this.runner
+			.withPropertyValues("gateway.dependencies.defaults.read-timeout=700ms",
+					"gateway.dependencies.defaults.breaker.sliding-window-size=40",
+					"gateway.dependencies.instances.user.base-url=http://user.local:8080",
+					"gateway.dependencies.instances.account.base-url=http://account.local:8080",
+					"gateway.dependencies.instances.account.read-timeout=200ms",
+					"gateway.dependencies.instances.account.breaker.sliding-window-size=3",
+					"gateway.dependencies.instances.account.bulkhead.max-concurrent-calls=7")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				DependenciesProperties properties = context.getBean(DependenciesProperties.class);
+				assertThat(properties.resolve("user").readTimeout()).isEqualTo(Duration.ofMillis(700));
+				assertThat(properties.resolve("user").connectTimeout()).isEqualTo(Duration.ofMillis(500));
+				assertThat(properties.resolve("account").readTimeout()).isEqualTo(Duration.ofMillis(200));
+
+				CircuitBreakerRegistry breakers = context.getBean(CircuitBreakerRegistry.class);
+				CircuitBreakerConfig user = breakers.circuitBreaker("user").getCircuitBreakerConfig();
+				CircuitBreakerConfig account = breakers.circuitBreaker("account").getCircuitBreakerConfig();
+				assertThat(user.getSlidingWindowSize()).isEqualTo(40);
+				assertThat(account.getSlidingWindowSize()).isEqualTo(3);
+				assertThat(account.getFailureRateThreshold()).isEqualTo(50f);
+				assertThat(context.getBean(BulkheadRegistry.class).bulkhead("account").getBulkheadConfig()
+					.getMaxConcurrentCalls()).isEqualTo(7);
+				assertThat(context.getBean(Downstream.class).clients()).extracting(DownstreamClient::name)
+					.containsExactly("user", "account");
+			});
+	}
+
+	@Test
+	void outOfRangeValueStopsStartupNamingKeyAndValue() {
+		this.runner
+			.withPropertyValues("gateway.dependencies.instances.account.base-url=http://account.local",
+					"gateway.dependencies.instances.account.breaker.failure-rate-threshold=140")
+			.run((context) -> assertThat(startupFailureReport(context.getStartupFailure()))
+				.contains("gateway.dependencies.instances.account.breaker.failure-rate-threshold must be in (0, 100], "
+						+ "but was 140.0"));
+	}
+
+	@Test
+	void invalidDefaultStopsStartupNamingKeyAndValue() {
+		this.runner
+			.withPropertyValues("gateway.dependencies.defaults.connect-timeout=-5ms",
+					"gateway.dependencies.instances.user.base-url=http://user.local")
+			.run((context) -> assertThat(startupFailureReport(context.getStartupFailure()))
+				.contains("gateway.dependencies.defaults.connect-timeout must be positive, but was -5ms"));
+	}
+
+	/** What Boot prints when startup fails: the description of the first failure analyzer that knows it. */
+	private static String startupFailureReport(Throwable failure) {
+		assertThat(failure).as("startup failure").isNotNull();
+		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
+		ArgumentResolver arguments = ArgumentResolver.of(BeanFactory.class, beanFactory)
+			.and(ConfigurableListableBeanFactory.class, beanFactory)
+			.and(Environment.class, new StandardEnvironment());
+		return SpringFactoriesLoader.forDefaultResourceLocation()
+			.load(FailureAnalyzer.class, arguments, FailureHandler.handleMessage((message, ex) -> {
+				// analyzers for absent optional libraries cannot be created: not ours to check
+			}))
+			.stream()
+			.map((analyzer) -> analyzer.analyze(failure))
+			.filter(Objects::nonNull)
+			.map(FailureAnalysis::getDescription)
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no failure analysis for " + failure));
+	}
+
+	@Test
+	void missingOrRelativeBaseUrlStopsStartupNamingTheKey() {
+		this.runner.withPropertyValues("gateway.dependencies.instances.user.read-timeout=1s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessage("gateway.dependencies.instances.user.base-url must be set, but was missing"));
+		this.runner.withPropertyValues("gateway.dependencies.instances.user.base-url=user-service/api")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessage("gateway.dependencies.instances.user.base-url must be an absolute http(s) URL, "
+						+ "but was 'user-service/api'"));
+	}
+
+	@Test
+	void strangledDependencyNeedsAWeightInRangeAndANewBaseUrl() {
+		this.runner
+			.withPropertyValues("gateway.dependencies.instances.account.base-url=http://legacy.local",
+					"gateway.dependencies.instances.account.new-base-url=http://new.local",
+					"gateway.dependencies.instances.account.weight=101")
+			.run((context) -> assertThat(startupFailureReport(context.getStartupFailure()))
+				.contains("gateway.dependencies.instances.account.weight must be 0..100, but was 101"));
+		this.runner
+			.withPropertyValues("gateway.dependencies.instances.account.base-url=http://legacy.local",
+					"gateway.dependencies.instances.account.weight=20")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessage("gateway.dependencies.instances.account.new-base-url must be set when weight is above 0, "
+						+ "but weight was 20 and new-base-url missing"));
+	}
+
+	@Test
+	void unknownDependencyIsReportedWithItsKey() {
+		this.runner.withPropertyValues("gateway.dependencies.instances.user.base-url=http://user.local")
+			.run((context) -> assertThat(catchThrowable(() -> context.getBean(Downstream.class).client("ledger")))
+				.hasMessageStartingWith("gateway.dependencies.instances.ledger.base-url must be set")
+				.hasMessageContaining("[user]"));
+	}
+
+}

@@ -1,0 +1,213 @@
+package dev.bffgateway.core.downstream;
+
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.bffgateway.core.aggregation.Degradation;
+import dev.bffgateway.core.resilience.ResilienceAutoConfiguration;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** Each way a real HTTP call can fail, classified, timed and seen by the breaker as it should be. */
+class DownstreamClientTest {
+
+	@RegisterExtension
+	static WireMockExtension stub = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+	@RegisterExtension
+	static WireMockExtension replacement = WireMockExtension.newInstance()
+		.options(wireMockConfig().dynamicPort())
+		.build();
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class, ResilienceAutoConfiguration.class,
+				DownstreamAutoConfiguration.class))
+		.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+		.withPropertyValues("gateway.dependencies.instances.account.read-timeout=500ms",
+				"gateway.dependencies.instances.account.bulkhead.max-concurrent-calls=1");
+
+	private void withClient(Consumer<AssertableApplicationContext> test) {
+		this.runner.withPropertyValues("gateway.dependencies.instances.account.base-url=" + stub.baseUrl())
+			.run(test::accept);
+	}
+
+	@Test
+	void readsJsonAndTimesTheSuccess() {
+		stub.stubFor(get("/accounts/42").willReturn(okJson("{\"id\":\"42\",\"status\":\"active\"}")));
+		withClient((context) -> {
+			JsonNode account = client(context).get(JsonNode.class, "/accounts/{id}", "42");
+
+			assertThat(account.get("status").asString()).isEqualTo("active");
+			assertThat(count(context, "success")).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void serverErrorIsErrorStatusAndRecordedByTheBreaker() {
+		stub.stubFor(get("/accounts/42").willReturn(aResponse().withStatus(500)));
+		withClient((context) -> {
+			assertThat(failure(context)).isEqualTo(Degradation.ERROR_STATUS);
+			assertThat(client(context).breaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+			assertThat(count(context, "error_status")).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void clientErrorIsErrorStatusButNotABreakerFailure() {
+		stub.stubFor(get("/accounts/42").willReturn(aResponse().withStatus(404)));
+		withClient((context) -> {
+			assertThat(failure(context)).isEqualTo(Degradation.ERROR_STATUS);
+			assertThat(client(context).breaker().getMetrics().getNumberOfFailedCalls()).isZero();
+		});
+	}
+
+	@Test
+	void answerSlowerThanTheReadTimeoutIsTimeout() {
+		// its own path: the delayed answer may land in the journal after this test, and must not count for another
+		stub.stubFor(get("/accounts/slow").willReturn(okJson("{}").withFixedDelay(1_500)));
+		withClient((context) -> assertThat(failure(context, "slow")).isEqualTo(Degradation.TIMEOUT));
+	}
+
+	@Test
+	void resetAndEmptyResponsesAreUnreachable() {
+		stub.stubFor(get("/accounts/42").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+		withClient((context) -> assertThat(failure(context)).isEqualTo(Degradation.UNREACHABLE));
+		stub.stubFor(get("/accounts/42").willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
+		withClient((context) -> assertThat(failure(context)).isEqualTo(Degradation.UNREACHABLE));
+	}
+
+	@Test
+	void malformedOrMissingBodyIsUnreadable() {
+		stub.stubFor(get("/accounts/42").willReturn(okJson("{\"id\": \"42\", ")));
+		withClient((context) -> assertThat(failure(context)).isEqualTo(Degradation.UNREADABLE));
+		stub.stubFor(get("/accounts/42").willReturn(aResponse().withStatus(200)));
+		withClient((context) -> assertThat(failure(context)).isEqualTo(Degradation.UNREADABLE));
+	}
+
+	@Test
+	void openBreakerRefusesWithoutCallingTheDependency() {
+		stub.stubFor(get("/accounts/42").willReturn(okJson("{}")));
+		withClient((context) -> {
+			client(context).breaker().transitionToOpenState();
+
+			assertThat(failure(context)).isEqualTo(Degradation.BREAKER_OPEN);
+			assertThat(stub.findAll(getRequestedFor(urlPathEqualTo("/accounts/42")))).isEmpty();
+			assertThat(client(context).breaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		});
+	}
+
+	@Test
+	void fullBulkheadRefusesWithoutCallingTheDependency() {
+		stub.stubFor(get("/accounts/42").willReturn(okJson("{}")));
+		withClient((context) -> {
+			Bulkhead bulkhead = context.getBean(BulkheadRegistry.class).bulkhead("account");
+			assertThat(bulkhead.tryAcquirePermission()).isTrue();
+
+			assertThat(failure(context)).isEqualTo(Degradation.BULKHEAD_FULL);
+			assertThat(stub.findAll(getRequestedFor(urlPathEqualTo("/accounts/42")))).isEmpty();
+			assertThat(client(context).breaker().getMetrics().getNumberOfFailedCalls()).isZero();
+		});
+	}
+
+	private void withStrangledClient(int weight, Consumer<AssertableApplicationContext> test) {
+		this.runner
+			.withPropertyValues("gateway.dependencies.instances.account.base-url=" + stub.baseUrl(),
+					"gateway.dependencies.instances.account.new-base-url=" + replacement.baseUrl(),
+					"gateway.dependencies.instances.account.weight=" + weight)
+			.run(test::accept);
+	}
+
+	@Test
+	void aStrangledDependencyIsServedByTheNewSideForItsShareOfUsers() {
+		stub.stubFor(get("/accounts/42").willReturn(okJson("{\"side\":\"legacy\"}")));
+		replacement.stubFor(get("/accounts/42").willReturn(okJson("{\"side\":\"new\"}")));
+		withStrangledClient(100, (context) -> assertThat(
+				client(context).getFor("user-1", JsonNode.class, "/accounts/{id}", "42").get("side").asString())
+			.isEqualTo("new"));
+		withStrangledClient(0, (context) -> assertThat(
+				client(context).getFor("user-1", JsonNode.class, "/accounts/{id}", "42").get("side").asString())
+			.isEqualTo("legacy"));
+		withStrangledClient(50, (context) -> {
+			long onNew = IntStream.range(0, 200)
+				.filter((i) -> client(context).getFor("user-" + i, JsonNode.class, "/accounts/{id}", "42")
+					.get("side")
+					.asString()
+					.equals("new"))
+				.count();
+			assertThat(onNew).isBetween(70L, 130L);
+			String first = client(context).getFor("user-7", JsonNode.class, "/accounts/{id}", "42").get("side").asString();
+			for (int i = 0; i < 20; i++) {
+				assertThat(client(context).getFor("user-7", JsonNode.class, "/accounts/{id}", "42").get("side").asString())
+					.isEqualTo(first);
+			}
+		});
+	}
+
+	@Test
+	void aFailingNewSideFallsBackToLegacyAndIsCounted() {
+		stub.stubFor(get("/accounts/42").willReturn(okJson("{\"side\":\"legacy\"}")));
+		replacement.stubFor(get("/accounts/42").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+		withStrangledClient(100, (context) -> {
+			JsonNode account = client(context).getFor("user-1", JsonNode.class, "/accounts/{id}", "42");
+
+			assertThat(account.get("side").asString()).isEqualTo("legacy");
+			assertThat(context.getBean(MeterRegistry.class)
+				.get(DownstreamClient.SIDES_METER)
+				.tags("dependency", "account", "side", "legacy", "outcome", "fallback")
+				.counter()
+				.count()).isEqualTo(1);
+			assertThat(context.getBean(CircuitBreakerRegistry.class)
+				.circuitBreaker("account:new")
+				.getMetrics()
+				.getNumberOfFailedCalls()).isEqualTo(1);
+		});
+	}
+
+	private static DownstreamClient client(AssertableApplicationContext context) {
+		return context.getBean(Downstream.class).client("account");
+	}
+
+	private static Degradation failure(AssertableApplicationContext context) {
+		return failure(context, "42");
+	}
+
+	private static Degradation failure(AssertableApplicationContext context, String id) {
+		DownstreamCallException ex = catchThrowableOfType(DownstreamCallException.class,
+				() -> client(context).get(JsonNode.class, "/accounts/{id}", id));
+		assertThat(ex).as("call should fail").isNotNull();
+		assertThat(ex.dependency()).isEqualTo("account");
+		return ex.degradation();
+	}
+
+	private static long count(AssertableApplicationContext context, String outcome) {
+		return context.getBean(MeterRegistry.class)
+			.get(DownstreamClient.CALLS_METER)
+			.tags("dependency", "account", "outcome", outcome)
+			.timer()
+			.count();
+	}
+
+}
