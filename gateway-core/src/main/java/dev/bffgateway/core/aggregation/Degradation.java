@@ -29,6 +29,9 @@ public enum Degradation {
 	/** The aggregate's overall deadline passed before the part finished. */
 	DEADLINE,
 
+	/** Not waited for: a required part had already failed, so the aggregate could not be used anyway. */
+	CANCELLED,
+
 	/** Any other failure. */
 	ERROR;
 

@@ -1,21 +1,22 @@
 package dev.bffgateway.core.aggregation;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every part is submitted at once, so the fan-out costs the slowest part, not the sum. When the
  * deadline passes, parts still running are cancelled (their threads interrupted) and degraded as
- * {@link Degradation#DEADLINE}; {@link #run} itself never waits longer than the deadline plus scheduling
- * noise and never throws because a part failed.
+ * {@link Degradation#DEADLINE}; when a required part fails, the aggregate is unusable, so the others are
+ * cancelled at once as {@link Degradation#CANCELLED} rather than waited for. {@link #run} itself never waits
+ * longer than the deadline plus scheduling noise and never throws because a part failed.
  *
  * <p>Thread-safe: one instance serves all requests.
  */
@@ -66,55 +68,74 @@ public final class FanOut {
 	public Aggregate run(List<? extends Part<?>> parts) {
 		requireUniqueNames(parts);
 		long deadlineAt = System.nanoTime() + this.deadline.toNanos();
-		List<Future<?>> futures = new ArrayList<>(parts.size());
-		for (Part<?> part : parts) {
-			futures.add(submit(part));
-		}
-		Map<String, Object> values = new LinkedHashMap<>();
-		Map<String, Degradation> degradations = new LinkedHashMap<>();
+		CompletionService<Object> completions = new ExecutorCompletionService<>(this.executor);
+		Map<Future<Object>, Integer> pending = new IdentityHashMap<>();
+		Object[] values = new Object[parts.size()];
+		Degradation[] degradations = new Degradation[parts.size()];
 		for (int i = 0; i < parts.size(); i++) {
 			Part<?> part = parts.get(i);
-			Future<?> future = futures.get(i);
 			try {
-				long remaining = Math.max(0, deadlineAt - System.nanoTime());
-				Object value = future.get(remaining, TimeUnit.NANOSECONDS);
-				if (value != null) {
-					values.put(part.name(), value);
-				}
-				else {
-					degrade(degradations, part, Degradation.ERROR, null);
-				}
+				pending.put(completions.submit(cast(part.fetch())), i);
 			}
-			catch (TimeoutException | CancellationException ex) {
-				future.cancel(true);
-				degrade(degradations, part, Degradation.DEADLINE, null);
-			}
-			catch (ExecutionException ex) {
-				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-				degrade(degradations, part, classify(cause), cause);
-			}
-			catch (InterruptedException ex) {
-				// The caller is going away: stop waiting, cancel what is left, keep the interrupt visible.
-				Thread.currentThread().interrupt();
-				for (int j = i; j < parts.size(); j++) {
-					futures.get(j).cancel(true);
-					degrade(degradations, parts.get(j), Degradation.DEADLINE, null);
-				}
-				break;
+			catch (RejectedExecutionException ex) {
+				degradations[i] = degrade(part, Degradation.ERROR, ex);
 			}
 		}
-		return new Aggregate(List.copyOf(parts), values, degradations);
+		boolean unusable = false;
+		try {
+			// parts are taken as they finish, so a failed required part ends the wait at once
+			while (!pending.isEmpty() && !unusable) {
+				long remaining = deadlineAt - System.nanoTime();
+				Future<Object> done = (remaining > 0) ? completions.poll(remaining, TimeUnit.NANOSECONDS) : null;
+				if (done == null) {
+					break;
+				}
+				int index = pending.remove(done);
+				Part<?> part = parts.get(index);
+				try {
+					Object value = done.get();
+					if (value != null) {
+						values[index] = value;
+					}
+					else {
+						degradations[index] = degrade(part, Degradation.ERROR, null);
+					}
+				}
+				catch (ExecutionException ex) {
+					Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+					degradations[index] = degrade(part, classify(cause), cause);
+				}
+				catch (CancellationException ex) {
+					degradations[index] = degrade(part, Degradation.DEADLINE, null);
+				}
+				unusable = part.required() && degradations[index] != null;
+			}
+		}
+		catch (InterruptedException ex) {
+			// The caller is going away: stop waiting, cancel what is left, keep the interrupt visible.
+			Thread.currentThread().interrupt();
+		}
+		Degradation leftOver = unusable ? Degradation.CANCELLED : Degradation.DEADLINE;
+		pending.forEach((future, index) -> {
+			future.cancel(true);
+			degradations[index] = degrade(parts.get(index), leftOver, null);
+		});
+		Map<String, Object> byName = new LinkedHashMap<>();
+		Map<String, Degradation> degradedByName = new LinkedHashMap<>();
+		for (int i = 0; i < parts.size(); i++) {
+			if (values[i] != null) {
+				byName.put(parts.get(i).name(), values[i]);
+			}
+			else if (degradations[i] != null) {
+				degradedByName.put(parts.get(i).name(), degradations[i]);
+			}
+		}
+		return new Aggregate(List.copyOf(parts), byName, degradedByName);
 	}
 
-	private Future<?> submit(Part<?> part) {
-		try {
-			return this.executor.submit(part.fetch());
-		}
-		catch (RejectedExecutionException ex) {
-			CompletableFuture<Object> failed = new CompletableFuture<>();
-			failed.completeExceptionally(ex);
-			return failed;
-		}
+	@SuppressWarnings("unchecked")
+	private static Callable<Object> cast(Callable<?> fetch) {
+		return (Callable<Object>) fetch;
 	}
 
 	private static Degradation classify(Throwable failure) {
@@ -126,15 +147,14 @@ public final class FanOut {
 		return Degradation.ERROR;
 	}
 
-	private static void degrade(Map<String, Degradation> degradations, Part<?> part, Degradation reason,
-			@Nullable Throwable cause) {
-		degradations.put(part.name(), reason);
+	private static Degradation degrade(Part<?> part, Degradation reason, @Nullable Throwable cause) {
 		if (cause != null) {
 			logger.warn("Part '{}' degraded: {} ({})", part.name(), reason.tag(), rootCause(cause));
 		}
 		else {
 			logger.warn("Part '{}' degraded: {}", part.name(), reason.tag());
 		}
+		return reason;
 	}
 
 	private static String rootCause(Throwable failure) {

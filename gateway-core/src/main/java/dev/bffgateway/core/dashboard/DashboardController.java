@@ -58,12 +58,14 @@ final class DashboardController {
 		}
 		long start = System.nanoTime();
 		Aggregate aggregate = this.fanOut.run(this.definition.parts(userId));
-		List<String> degraded = aggregate.degraded();
 		boolean usable = aggregate.usable();
+		// unusable: only the missing required parts are named; the others were cancelled, not failed, and
+		// which of them finished first is timing, not something a client should see vary
+		List<String> degraded = usable ? aggregate.degraded() : aggregate.missingRequired();
 		timer(degraded.size(), usable).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 		if (!usable) {
 			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-					"Required parts could not be fetched: " + String.join(", ", aggregate.missingRequired()) + ".");
+					"Required parts could not be fetched: " + String.join(", ", degraded) + ".");
 			problem.setTitle("Dashboard unavailable");
 			problem.setProperty("degraded", degraded);
 			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(problem);
