@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
 
@@ -38,6 +39,16 @@ class MobileDashboardTest extends ContainerTestSupport {
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.json()).isEqualTo(EXPECTED);
 		Downstreams.ACTIVITY.verify(getRequestedFor(urlEqualTo("/users/42/activity?limit=5")));
+	}
+
+	@Test
+	void realResponsesMatchThePublishedOpenApiSchema() {
+		var schema = OpenApiContract.dashboardSchema(this.bff, "200", "application/json");
+
+		assertThat(OpenApiContract.violations(schema, this.bff.get("/dashboard", "X-User-Id", "42").json())).isEmpty();
+		ObjectNode withExtraField = (ObjectNode) EXPECTED.deepCopy();
+		((ObjectNode) withExtraField.get("user")).put("email", "ada@example.com");
+		assertThat(OpenApiContract.violations(schema, withExtraField)).as("the schema names every field").isNotEmpty();
 	}
 
 	@Test

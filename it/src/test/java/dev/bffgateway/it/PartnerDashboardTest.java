@@ -115,6 +115,14 @@ class PartnerDashboardTest extends ContainerTestSupport {
 	}
 
 	@Test
+	void realResponsesMatchThePublishedOpenApiSchema() {
+		var schema = OpenApiContract.dashboardSchema(this.bff, "200", "application/json");
+
+		assertThat(OpenApiContract.violations(schema,
+				this.bff.get("/dashboard", "X-Api-Key", ACME_KEY, "X-User-Id", "42").json())).isEmpty();
+	}
+
+	@Test
 	void healthNeedsNoKey() {
 		assertThat(this.bff.get("/actuator/health").status()).isEqualTo(200);
 	}

@@ -53,6 +53,19 @@ class WebDashboardScenariosTest extends ContainerTestSupport {
 		assertThat(fieldNames(response.json())).containsExactly("user", "activity", "account", "degraded");
 	}
 
+	@Test
+	void realResponsesMatchThePublishedOpenApiSchema() {
+		var schema = OpenApiContract.dashboardSchema(this.bff, "200", "application/json");
+		assertThat(OpenApiContract.violations(schema, this.bff.get("/dashboard", "X-User-Id", "42").json())).isEmpty();
+		Downstreams.ACCOUNT.stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(500)));
+		assertThat(OpenApiContract.violations(schema, this.bff.get("/dashboard", "X-User-Id", "42").json())).isEmpty();
+		assertThat(OpenApiContract.violations(schema, Bff.JSON.readTree("{\"user\":{}}")))
+			.as("a body without degraded and sections breaks the schema")
+			.isNotEmpty();
+		var problem = OpenApiContract.dashboardSchema(this.bff, "400", "application/problem+json");
+		assertThat(OpenApiContract.violations(problem, this.bff.get("/dashboard").json())).isEmpty();
+	}
+
 	static Stream<Arguments> failures() {
 		Map<String, Supplier<ResponseDefinitionBuilder>> faults = Map.of(
 				"http 500", () -> aResponse().withStatus(500).withBody("{\"error\":\"boom\"}"),

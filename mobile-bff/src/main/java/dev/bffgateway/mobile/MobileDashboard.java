@@ -24,22 +24,38 @@ class MobileDashboard extends UserDashboard {
 
 	static final int ACTIVITY_LIMIT = 5;
 
-	private static final AllowList USER = AllowList.of("name", "avatarUrl", "tier");
+	private static final AllowList USER_FIELDS = AllowList.of("name", "avatarUrl", "tier");
 
-	private static final AllowList ACTIVITY = AllowList.of("id", "type", "at");
+	private static final AllowList ACTIVITY_FIELDS = AllowList.of("id", "type", "at");
 
-	private static final AllowList ACCOUNT = AllowList.of("status", "balance");
+	private static final AllowList ACCOUNT_FIELDS = AllowList.of("status", "balance");
 
 	MobileDashboard(Downstream downstream) {
 		super(downstream, ACTIVITY_LIMIT);
 	}
 
 	@Override
+	public Map<String, Object> payloadSchema() {
+		Map<String, Object> text = Map.of("type", "string");
+		Map<String, Object> user = Map.of("type", List.of("object", "null"), "additionalProperties", false,
+				"properties", Map.of("name", text, "avatarUrl", text, "tier", text));
+		Map<String, Object> activity = Map.of("type", List.of("array", "null"), "items",
+				Map.of("type", "object", "additionalProperties", false, "properties",
+						Map.of("id", text, "type", text, "at", text)));
+		Map<String, Object> account = Map.of("type", List.of("object", "null"), "additionalProperties", false,
+				"properties", Map.of("status", text, "balance", Map.of("type", "object", "properties",
+						Map.of("amount", text, "currency", text))));
+		return Map.of("type", "object", "additionalProperties", false, "required",
+				List.of(USER, ACTIVITY, ACCOUNT, "degraded"), "properties", Map.of(USER, user, ACTIVITY, activity,
+						ACCOUNT, account, "degraded", Map.of("type", "array", "items", text)));
+	}
+
+	@Override
 	public Map<String, @Nullable Object> sections(Aggregate aggregate) {
 		Map<String, @Nullable Object> sections = new LinkedHashMap<>();
-		sections.put("user", aggregate.get("user").map((user) -> USER.apply((JsonNode) user)).orElse(null));
-		sections.put("activity", aggregate.get("activity").map((page) -> latest((JsonNode) page)).orElse(null));
-		sections.put("account", aggregate.get("account").map((account) -> ACCOUNT.apply((JsonNode) account)).orElse(null));
+		sections.put(USER, aggregate.get(USER).map((user) -> USER_FIELDS.apply((JsonNode) user)).orElse(null));
+		sections.put(ACTIVITY, aggregate.get(ACTIVITY).map((page) -> latest((JsonNode) page)).orElse(null));
+		sections.put(ACCOUNT, aggregate.get(ACCOUNT).map((account) -> ACCOUNT_FIELDS.apply((JsonNode) account)).orElse(null));
 		return sections;
 	}
 
@@ -50,7 +66,7 @@ class MobileDashboard extends UserDashboard {
 			if (items.size() == ACTIVITY_LIMIT) {
 				break;
 			}
-			items.add(ACTIVITY.apply(item));
+			items.add(ACTIVITY_FIELDS.apply(item));
 		}
 		return items;
 	}

@@ -36,6 +36,15 @@ class PartnerDashboard extends UserDashboard {
 		});
 	}
 
+	/** Sections appear only where the partner's allow-list names them; their fields are the allowed ones. */
+	@Override
+	public Map<String, Object> payloadSchema() {
+		Map<String, Object> section = Map.of("type", List.of("object", "null"));
+		return Map.of("type", "object", "additionalProperties", false, "required", List.of("degraded"),
+				"properties", Map.of(USER, section, ACTIVITY, section, ACCOUNT, section, "degraded",
+						Map.of("type", "array", "items", Map.of("type", "string"))));
+	}
+
 	@Override
 	public Map<String, @Nullable Object> sections(Aggregate aggregate) {
 		Map<String, AllowList> allowed = this.allowLists.getOrDefault(currentPartner(), Map.of());

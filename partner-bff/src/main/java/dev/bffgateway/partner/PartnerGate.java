@@ -59,9 +59,11 @@ final class PartnerGate extends OncePerRequestFilter {
 			.build()));
 	}
 
+	/** The actuator (health probes) and the public API description need no key. */
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return request.getRequestURI().startsWith("/actuator");
+		String path = request.getRequestURI();
+		return path.startsWith("/actuator") || path.startsWith("/v3/api-docs");
 	}
 
 	@Override

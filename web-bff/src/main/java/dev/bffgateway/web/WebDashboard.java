@@ -1,6 +1,7 @@
 package dev.bffgateway.web;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.bffgateway.core.aggregation.Aggregate;
@@ -21,6 +22,15 @@ class WebDashboard extends UserDashboard {
 
 	WebDashboard(Downstream downstream) {
 		super(downstream, ACTIVITY_LIMIT);
+	}
+
+	/** Each section is the dependency's own document, passed through; {@code null} when degraded. */
+	@Override
+	public Map<String, Object> payloadSchema() {
+		Map<String, Object> section = Map.of("type", List.of("object", "null"));
+		return Map.of("type", "object", "required", List.of(USER, ACTIVITY, ACCOUNT, "degraded"), "properties",
+				Map.of(USER, section, ACTIVITY, section, ACCOUNT, section, "degraded",
+						Map.of("type", "array", "items", Map.of("type", "string"))));
 	}
 
 	@Override

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -31,6 +32,12 @@ public final class DashboardAutoConfiguration {
 	FanOut dashboardFanOut(DashboardProperties properties,
 			@Qualifier(AggregationAutoConfiguration.FAN_OUT_EXECUTOR) ExecutorService executor) {
 		return new FanOut(executor, properties.deadline());
+	}
+
+	@Bean
+	@ConditionalOnClass(name = "org.springdoc.core.customizers.OpenApiCustomizer")
+	DashboardOpenApi dashboardOpenApi(DashboardDefinition definition) {
+		return new DashboardOpenApi(definition);
 	}
 
 	@Bean

@@ -27,4 +27,15 @@ public interface DashboardDefinition {
 	 */
 	Map<String, @Nullable Object> sections(Aggregate aggregate);
 
+	/**
+	 * The payload's JSON Schema (type, properties, required, items, additionalProperties; {@code "type"} may be
+	 * a list, e.g. {@code ["object", "null"]} for a section that can be degraded), published for
+	 * {@code GET /dashboard} at {@code /v3/api-docs}. The default only promises an object with {@code degraded}.
+	 * @return the schema as nested maps and lists
+	 */
+	default Map<String, Object> payloadSchema() {
+		return Map.of("type", "object", "required", List.of("degraded"), "properties",
+				Map.of("degraded", Map.of("type", "array", "items", Map.of("type", "string"))));
+	}
+
 }
