@@ -14,10 +14,7 @@ public final class DemoMobileBff {
 	}
 
 	public static void main(String[] args) throws Exception {
-		DemoDownstreams stubs = DemoDownstreams.start(Integer.getInteger("demo.port", 8089));
-		for (String service : new String[] { "USER", "ACTIVITY", "ACCOUNT" }) {
-			System.setProperty(service + "_SERVICE_URL", stubs.baseUrl());
-		}
+		DemoDownstreams.startForDemo();
 		SpringApplication.run(MobileBffApplication.class, args);
 	}
 

@@ -14,10 +14,7 @@ public final class DemoPartnerBff {
 	}
 
 	public static void main(String[] args) throws Exception {
-		DemoDownstreams stubs = DemoDownstreams.start(Integer.getInteger("demo.port", 8089));
-		for (String service : new String[] { "USER", "ACTIVITY", "ACCOUNT" }) {
-			System.setProperty(service + "_SERVICE_URL", stubs.baseUrl());
-		}
+		DemoDownstreams.startForDemo();
 		// the demo partner: key "demo-partner-key" (only its SHA-256 is configured), 5 requests per second,
 		// user id and tier, account status: curl -H 'X-Api-Key: demo-partner-key' -H 'X-User-Id: 42' localhost:8082/dashboard
 		System.setProperty("partner.partners.demo.api-key-sha256", "5f7b2ed74a9736a538a6fb5a5a1a76afdcdd0d177d7fc6e79c6b6843527d848d");

@@ -17,10 +17,7 @@ public final class DemoWebBff {
 	}
 
 	public static void main(String[] args) throws Exception {
-		DemoDownstreams stubs = DemoDownstreams.start(Integer.getInteger("demo.port", 8089));
-		for (String service : new String[] { "USER", "ACTIVITY", "ACCOUNT" }) {
-			System.setProperty(service + "_SERVICE_URL", stubs.baseUrl());
-		}
+		DemoDownstreams stubs = DemoDownstreams.startForDemo();
 		Path routes = Path.of("..", "routes", "web-bff.yml").toAbsolutePath().normalize();
 		if (System.getenv("ROUTES_FILE") == null && Files.isRegularFile(routes)) {
 			System.setProperty("gateway.routes.file", routes.toString());

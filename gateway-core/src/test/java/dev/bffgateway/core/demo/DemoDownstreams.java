@@ -75,6 +75,20 @@ public final class DemoDownstreams implements AutoCloseable {
 		return stubs;
 	}
 
+	/**
+	 * Starts the stubs for a BFF's demo launcher on {@code -Ddemo.port} (default 8089) and points the BFF's
+	 * {@code USER_SERVICE_URL}, {@code ACTIVITY_SERVICE_URL} and {@code ACCOUNT_SERVICE_URL} at them.
+	 * @return the running stubs
+	 * @throws IOException if the port cannot be bound
+	 */
+	public static DemoDownstreams startForDemo() throws IOException {
+		DemoDownstreams stubs = start(Integer.getInteger("demo.port", 8089));
+		for (String service : new String[] { "USER", "ACTIVITY", "ACCOUNT" }) {
+			System.setProperty(service + "_SERVICE_URL", stubs.baseUrl());
+		}
+		return stubs;
+	}
+
 	/** @return the base URL all three services answer on */
 	public String baseUrl() {
 		return "http://127.0.0.1:" + this.server.getAddress().getPort();
