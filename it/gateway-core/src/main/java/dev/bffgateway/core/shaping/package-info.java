@@ -1,8 +1,0 @@
-/**
- * Shaping payloads for a client: {@link dev.bffgateway.core.shaping.AllowList} keeps only the fields a client
- * may see, failing closed. Plain Java over Jackson trees.
- */
-@NullMarked
-package dev.bffgateway.core.shaping;
-
-import org.jspecify.annotations.NullMarked;
