@@ -82,7 +82,10 @@ class DockerfileTest {
 			Matcher m = copy.matcher(line);
 			if (m.matches()) {
 				Path source = (m.group(1) != null) ? Path.of(imagePaths(m.group(2))) : ROOT.resolve(m.group(2));
-				copyTree(source, Path.of(imagePaths(m.group(3))));
+				Path target = Path.of(imagePaths(m.group(3))).toAbsolutePath().normalize();
+				// every image path maps into the temporary folder; never write into the project
+				assertThat(target).startsWith(this.image);
+				copyTree(source, target);
 			}
 			if (line.startsWith("ENV ")) {
 				for (String assignment : line.substring(4).split(" ")) {

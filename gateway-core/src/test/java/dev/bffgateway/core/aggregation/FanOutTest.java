@@ -96,20 +96,9 @@ class FanOutTest {
 	void partsStillRunningAtTheDeadlineAreDegradedAndInterrupted() throws InterruptedException {
 		// long enough for the fast part even in a cold JVM, short enough to keep the test quick
 		FanOut shortDeadline = new FanOut(this.executor, Duration.ofSeconds(1));
-		CountDownLatch never = new CountDownLatch(1);
 		CountDownLatch started = new CountDownLatch(1);
 		CountDownLatch interrupted = new CountDownLatch(1);
-		Part<String> stuck = Part.optional("stuck", () -> {
-			started.countDown();
-			try {
-				never.await();
-				return "late";
-			}
-			catch (InterruptedException ex) {
-				interrupted.countDown();
-				throw ex;
-			}
-		});
+		Part<String> stuck = stuckPart("stuck", started, interrupted);
 
 		Aggregate aggregate = shortDeadline.run(List.of(Part.required("fast", () -> "ok"), stuck));
 
@@ -123,20 +112,9 @@ class FanOutTest {
 
 	@Test
 	void aFailedRequiredPartEndsTheWaitAndCancelsTheRest() throws InterruptedException {
-		CountDownLatch never = new CountDownLatch(1);
 		CountDownLatch started = new CountDownLatch(1);
 		CountDownLatch interrupted = new CountDownLatch(1);
-		Part<String> slow = Part.optional("account", () -> {
-			started.countDown();
-			try {
-				never.await();
-				return "late";
-			}
-			catch (InterruptedException ex) {
-				interrupted.countDown();
-				throw ex;
-			}
-		});
+		Part<String> slow = stuckPart("account", started, interrupted);
 
 		// the fan-out's deadline is 30 s: returning at all proves it did not wait for the slow part
 		Aggregate aggregate = this.fanOut.run(List.of(Part.required("user", () -> {
@@ -168,6 +146,22 @@ class FanOutTest {
 		Aggregate aggregate = new FanOut(closed, Duration.ofSeconds(1)).run(List.of(Part.optional("a", () -> 1)));
 
 		assertThat(aggregate.degradations()).containsEntry("a", Degradation.ERROR);
+	}
+
+	/** An optional part that never finishes on its own; it counts down when it starts and when interrupted. */
+	private static Part<String> stuckPart(String name, CountDownLatch started, CountDownLatch interrupted) {
+		CountDownLatch never = new CountDownLatch(1);
+		return Part.optional(name, () -> {
+			started.countDown();
+			try {
+				never.await();
+				return "late";
+			}
+			catch (InterruptedException ex) {
+				interrupted.countDown();
+				throw ex;
+			}
+		});
 	}
 
 	static final class ReasonedFailure extends RuntimeException implements DegradationCause {
