@@ -68,3 +68,6 @@ for i in "${!names[@]}"; do
   printf '%-48s median %5s ms   RSS %4s MiB   runs:%s\n' "${names[$i]}" "${medians[$i]}" "$((r / 1024))" "${times[$i]}" >&2
 done
 echo "ratio tuned/plain: $(awk -v a="${medians[3]}" -v b="${medians[0]}" 'BEGIN {printf "%.2f", a/b}')" >&2
+ratio=$(awk -v a="${medians[3]}" -v b="${medians[0]}" 'BEGIN {printf "%.2f", a/b}')
+printf '| %s | %s | %s | %s | %s | %s | `bench/lambda-cold-start.sh` |\n' "P6 Lambda cold start, tuned ÷ plain (median of $runs)" "≤ 0.25" \
+  "${medians[3]} vs ${medians[0]} ms" "$ratio" "$(awk -v r="$ratio" 'BEGIN { print r <= 0.25 ? "met" : "MISSED" }')" "$(date +%F)"

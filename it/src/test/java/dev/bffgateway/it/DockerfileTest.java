@@ -53,7 +53,9 @@ class DockerfileTest {
 
 		assertThat(lines).anySatisfy((line) -> assertThat(line).matches("USER (?!root\\b)\\S+"));
 		assertThat(lines).anySatisfy((line) -> assertThat(line).startsWith("HEALTHCHECK "));
-		assertThat(entrypoint()).contains("-XX:MaxRAMPercentage=75.0");
+		assertThat(entrypoint()).anySatisfy((flag) -> assertThat(flag).startsWith("-XX:MaxRAMPercentage="))
+			.contains("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+		assertThat(lines).anySatisfy((line) -> assertThat(line).startsWith("ENV ").contains("MALLOC_ARENA_MAX=2"));
 		assertThat(lines).filteredOn((line) -> line.startsWith("FROM ")).hasSize(2);
 	}
 
