@@ -5,6 +5,8 @@
 #   RUNS=n         runs per measure (median reported), default 3
 #   DURATION=s     seconds per load run, default 10
 #   JFR=1          record a JFR of the BFF under load into bench/out/ and print its top frames
+#   BFF_ARGS=...   extra arguments for the BFF, e.g. the proxy's HTTP client before this suite's fixes:
+#                  BFF_ARGS=--spring.http.clients.imperative.factory=jdk bench/proxy.sh
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -139,7 +141,7 @@ start_bff() { # module port args...
   local jfr=()
   [ -n "${JFR:-}" ] && jfr=(-XX:StartFlightRecording=filename="$out/$1-$2.jfr",settings=profile,dumponexit=true)
   taskset -c "$sut_cpus" "$java" "${bff_flags[@]}" ${BFF_JAVA_OPTS:-} "${jfr[@]}" -jar "$jar" --server.port="$2" \
-    --logging.level.root=WARN "${@:3}" >"$work/bff-$2.log" 2>&1 &
+    --logging.level.root=WARN "${@:3}" ${BFF_ARGS:-} >"$work/bff-$2.log" 2>&1 &
   bff_pid=$!
   pids+=("$bff_pid")
   wait_port "$2" 120 "$bff_pid" || { tail -40 "$work/bff-$2.log" >&2; return 1; }

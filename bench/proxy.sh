@@ -51,5 +51,5 @@ row "P7 peak RSS under P1 load" "≤ 256 MiB" "$rss MiB" "$(ratio "$rss" 256)" "
 
 if [ -n "${JFR:-}" ]; then
   stop_bff
-  bash "$root/bench/jfr-top.sh" "$out/web-bff-$bff.jfr"
+  "$java" "$root/bench/JfrTop.java" "$out/web-bff-$bff.jfr" 25
 fi

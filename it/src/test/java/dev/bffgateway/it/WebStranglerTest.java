@@ -175,4 +175,19 @@ class WebStranglerTest extends StranglerTestSupport {
 		assertThat(request.getHeader("X-Forwarded-For")).isEqualTo("127.0.0.1");
 	}
 
+	@Test
+	void oneUsersCookiesNeverReachTheNextUsersRequest() {
+		Strangled.NEW.stubFor(any(anyUrl()).atPriority(1)
+			.willReturn(aResponse().withStatus(200).withHeader("Set-Cookie", "session=alice-secret; Path=/")));
+
+		Bff.Response alice = this.bff.get("/echo/alice", "X-User-Id", "alice");
+		this.bff.get("/echo/bob", "X-User-Id", "bob");
+
+		assertThat(alice.raw().headers().firstValue("Set-Cookie")).contains("session=alice-secret; Path=/");
+		List<LoggedRequest> received = Strangled.NEW.findAll(anyRequestedFor(anyUrl()));
+		assertThat(received).hasSize(2);
+		assertThat(received.get(1).getUrl()).isEqualTo("/echo/bob");
+		assertThat(received.get(1).containsHeader("Cookie")).as("bob's request carries alice's cookie").isFalse();
+	}
+
 }

