@@ -1,6 +1,7 @@
 package dev.bffgateway.core.aggregation;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -36,6 +37,10 @@ import org.slf4j.LoggerFactory;
 public final class FanOut {
 
 	private static final Logger logger = LoggerFactory.getLogger(FanOut.class);
+
+	/** Degradations that are a consequence of an earlier, already reported state, logged at debug only. */
+	private static final Set<Degradation> QUIET = EnumSet.of(Degradation.BREAKER_OPEN, Degradation.BULKHEAD_FULL,
+			Degradation.CANCELLED);
 
 	private final ExecutorService executor;
 
@@ -148,7 +153,12 @@ public final class FanOut {
 	}
 
 	private static Degradation degrade(Part<?> part, Degradation reason, @Nullable Throwable cause) {
-		if (cause != null) {
+		if (QUIET.contains(reason)) {
+			// nothing was attempted: the breaker's or bulkhead's own state (metrics, health) says why, and a line
+			// per request while a breaker stays open would put logging on the hot path
+			logger.debug("Part '{}' degraded: {}", part.name(), reason.tag());
+		}
+		else if (cause != null) {
 			logger.warn("Part '{}' degraded: {} ({})", part.name(), reason.tag(), rootCause(cause));
 		}
 		else {

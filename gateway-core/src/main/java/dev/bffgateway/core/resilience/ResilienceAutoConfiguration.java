@@ -11,6 +11,9 @@ import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -27,6 +30,8 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(DependenciesProperties.class)
 public final class ResilienceAutoConfiguration {
 
+	private static final Logger logger = LoggerFactory.getLogger(ResilienceAutoConfiguration.class);
+
 	/** The clock breakers measure their open state with; tests replace it to step time without sleeping. */
 	@Bean
 	@ConditionalOnMissingBean
@@ -38,6 +43,12 @@ public final class ResilienceAutoConfiguration {
 	@ConditionalOnMissingBean
 	CircuitBreakerRegistry circuitBreakerRegistry(DependenciesProperties dependencies, Clock clock) {
 		CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
+		// one line per state change (not per rejected call): every breaker, the dependencies' and the routes' sides
+		registry.getEventPublisher()
+			.onEntryAdded((added) -> added.getAddedEntry()
+				.getEventPublisher()
+				.onStateTransition((event) -> logger.warn("Circuit breaker '{}': {}", event.getCircuitBreakerName(),
+						event.getStateTransition())));
 		for (String name : dependencies.names()) {
 			Settings settings = dependencies.resolve(name);
 			registry.circuitBreaker(name, configure(name, () -> DependencyPolicies.circuitBreaker(settings.breaker(), clock)));
