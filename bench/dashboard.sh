@@ -22,17 +22,22 @@ dashboard_bff() { # account base URL
     --gateway.dependencies.instances.account.base-url="$1"
 }
 degraded() { curl -fsS "${user[@]}" "http://127.0.0.1:$bff/dashboard" | sed -E 's/.*"degraded":(\[[^]]*\]).*/\1/'; }
+expect_degraded() { # expected: a cold JVM's first calls may still time out, so a few tries
+  local got
+  for _ in 1 2 3 4 5; do got=$(degraded); [ "$got" = "$1" ] && return 0; done
+  echo "dashboard degraded $got, expected $1" >&2; return 1
+}
 echo "# dashboard: hey at $rate req/s, $HEY_WORKERS workers, ${duration}s x $runs (median)" >&2
 read -r s50 s99 < <(hey_at "$rate" "http://127.0.0.1:$stub/d100/accounts/u-42")
 
 dashboard_bff "http://127.0.0.1:$stub/d100"
-[ "$(degraded)" = "[]" ] || { echo "healthy dashboard is degraded: $(degraded)" >&2; exit 1; }
+expect_degraded '[]'
 read -r h50 h99 < <(hey_at "$rate" "http://127.0.0.1:$bff/dashboard" "${user[@]}")
 stop_bff
 echo "stub alone p50/p99 $s50/$s99 ms; dashboard (20+50+100 ms) $h50/$h99 ms" >&2
 
 dashboard_bff "http://127.0.0.1:$dead"
-[ "$(degraded)" = '["account"]' ] || { echo "dead account should degrade: $(degraded)" >&2; exit 1; }
+expect_degraded '["account"]'
 read -r d50 d99 < <(hey_at "$rate" "http://127.0.0.1:$bff/dashboard" "${user[@]}")
 state=$(curl -fsS "http://127.0.0.1:$bff/actuator/health" | grep -o '"account":{[^}]*"state":"[A-Z_]*"' | grep -o '[A-Z_]*"$' | tr -d '"' || true)
 rejected=$(curl -fsS "http://127.0.0.1:$bff/actuator/metrics/bff.downstream.calls?tag=dependency:account&tag=outcome:breaker_open")
