@@ -5,6 +5,8 @@
 #   RUNS=n         runs per measure (median reported), default 3
 #   DURATION=s     seconds per load run, default 10
 #   JFR=1          record a JFR of the BFF under load into bench/out/ and print its top frames
+#   BFF_JAVA_OPTS= extra JVM flags for the BFF after the Dockerfile's, e.g. "-XX:-UseSerialGC -XX:+UseG1GC"
+#   PIN=1          load generator on core 0, everything under test on the others (see below)
 #   BFF_ARGS=...   extra arguments for the BFF, e.g. the proxy's HTTP client before this suite's fixes:
 #                  BFF_ARGS=--spring.http.clients.imperative.factory=jdk bench/proxy.sh
 set -euo pipefail
