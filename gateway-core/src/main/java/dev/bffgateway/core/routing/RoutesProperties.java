@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pollInterval how often a routes file on disk is checked for edits; 0 turns watching off. Default 500ms,
  * so an edit applies within a second
  * @param maxConnectionsPerBackend the proxy's pooled, kept-alive connections to one backend (scheme, host and
- * port); a request beyond them waits for one to free up, at most the connect timeout. Default 500: far above
+ * port); a request beyond them waits for one to free up, at most 1 s, then fails like an unreachable side. Default 500: far above
  * what a BFF's virtual threads keep busy at once against one backend, and never Apache HttpClient's own 5
  */
 @ConfigurationProperties("gateway.routes")

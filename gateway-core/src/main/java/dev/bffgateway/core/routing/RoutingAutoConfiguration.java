@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -41,6 +42,8 @@ import org.springframework.web.servlet.function.ServerResponse;
 public final class RoutingAutoConfiguration {
 
 	private static final int MAX_CONNECTIONS_TOTAL = 2000;
+
+	private static final Timeout POOL_WAIT = Timeout.ofSeconds(1);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -93,6 +96,8 @@ public final class RoutingAutoConfiguration {
 			.withConnectionManagerCustomizer((pool) -> pool.setMaxConnPerRoute(perBackend)
 				.setMaxConnTotal(Math.max(perBackend, MAX_CONNECTIONS_TOTAL)))
 			.withConnectionConfigCustomizer((connection) -> connection.setValidateAfterInactivity(TimeValue.ofSeconds(1)))
+			// a request finding every pooled connection busy waits at most this long (Apache's default: 3 minutes)
+			.withDefaultRequestConfigCustomizer((request) -> request.setConnectionRequestTimeout(POOL_WAIT))
 			.withHttpClientCustomizer((client) -> client.evictIdleConnections(TimeValue.ofSeconds(30))
 				.disableCookieManagement()
 				.disableContentCompression());
