@@ -14,8 +14,6 @@ import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.core5.util.Timeout;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -71,16 +69,9 @@ public final class DownstreamAutoConfiguration {
 			.withTimeouts(settings.connectTimeout(), settings.readTimeout());
 		return builder.clone()
 			.baseUrl(baseUrl.toString())
-			.requestFactory(ClientHttpRequestFactoryBuilder.httpComponents()
-				.withConnectionManagerCustomizer((connections) -> connections.setMaxConnPerRoute(pool)
-					.setMaxConnTotal(pool))
-				.withConnectionConfigCustomizer((connection) -> connection.setValidateAfterInactivity(TimeValue.ofSeconds(1)))
-				// the bulkhead refuses before the pool runs dry; should a lease wait anyway, not past the connect timeout
-				.withDefaultRequestConfigCustomizer((request) -> request
-					.setConnectionRequestTimeout(Timeout.ofMilliseconds(settings.connectTimeout().toMillis())))
-				// no cookie store shared by every user's calls (Apache's default keeps one per client)
-				.withHttpClientCustomizer((client) -> client.evictIdleConnections(TimeValue.ofSeconds(30))
-					.disableCookieManagement())
+			// the pool is as large as the bulkhead, which refuses first; a lease never waits past the connect timeout
+			.requestFactory(PooledHttpClient
+				.configure(ClientHttpRequestFactoryBuilder.httpComponents(), pool, pool, settings.connectTimeout())
 				.build(http))
 			.build();
 	}

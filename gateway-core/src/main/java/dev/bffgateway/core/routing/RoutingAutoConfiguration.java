@@ -2,16 +2,17 @@ package dev.bffgateway.core.routing;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 import dev.bffgateway.core.downstream.DependenciesProperties;
+import dev.bffgateway.core.downstream.PooledHttpClient;
 import dev.bffgateway.core.resilience.DependencyPolicies;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.core5.util.Timeout;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -43,7 +44,8 @@ public final class RoutingAutoConfiguration {
 
 	private static final int MAX_CONNECTIONS_TOTAL = 2000;
 
-	private static final Timeout POOL_WAIT = Timeout.ofSeconds(1);
+	/** A request finding every pooled connection busy waits at most this long. */
+	private static final Duration POOL_WAIT = Duration.ofSeconds(1);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -92,15 +94,9 @@ public final class RoutingAutoConfiguration {
 	ClientHttpRequestFactoryBuilderCustomizer<HttpComponentsClientHttpRequestFactoryBuilder> proxyPoolCustomizer(
 			RoutesProperties properties) {
 		int perBackend = properties.maxConnectionsPerBackend();
-		return (builder) -> builder
-			.withConnectionManagerCustomizer((pool) -> pool.setMaxConnPerRoute(perBackend)
-				.setMaxConnTotal(Math.max(perBackend, MAX_CONNECTIONS_TOTAL)))
-			.withConnectionConfigCustomizer((connection) -> connection.setValidateAfterInactivity(TimeValue.ofSeconds(1)))
-			// a request finding every pooled connection busy waits at most this long (Apache's default: 3 minutes)
-			.withDefaultRequestConfigCustomizer((request) -> request.setConnectionRequestTimeout(POOL_WAIT))
-			.withHttpClientCustomizer((client) -> client.evictIdleConnections(TimeValue.ofSeconds(30))
-				.disableCookieManagement()
-				.disableContentCompression());
+		return (builder) -> PooledHttpClient
+			.configure(builder, perBackend, Math.max(perBackend, MAX_CONNECTIONS_TOTAL), POOL_WAIT)
+			.withHttpClientCustomizer(HttpClientBuilder::disableContentCompression);
 	}
 
 	@Bean

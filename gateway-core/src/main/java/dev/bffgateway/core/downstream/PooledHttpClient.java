@@ -1,0 +1,40 @@
+package dev.bffgateway.core.downstream;
+
+import java.time.Duration;
+
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
+
+/**
+ * How every outbound Apache HttpClient 5 of a BFF is set up — the dashboard's dependency clients and the strangler
+ * proxy alike: a keep-alive pool of a given size whose lease waits are bounded (Apache's default is 3 minutes),
+ * idle connections checked before reuse after a second of rest and evicted after 30 s (so a backend's keep-alive
+ * timeout does not turn into failed requests), and no cookie store: Apache keeps one per client by default, which
+ * would carry one user's {@code Set-Cookie} into the next user's call.
+ */
+public final class PooledHttpClient {
+
+	private PooledHttpClient() {
+	}
+
+	/**
+	 * @param builder Boot's builder (timeouts and redirects already applied from its settings)
+	 * @param maxPerRoute most connections to one scheme, host and port
+	 * @param maxTotal most connections in all
+	 * @param leaseWait the longest a call waits for a pooled connection when all are busy
+	 * @return the builder with the pool and the settings above
+	 */
+	public static HttpComponentsClientHttpRequestFactoryBuilder configure(
+			HttpComponentsClientHttpRequestFactoryBuilder builder, int maxPerRoute, int maxTotal, Duration leaseWait) {
+		return builder
+			.withConnectionManagerCustomizer((pool) -> pool.setMaxConnPerRoute(maxPerRoute).setMaxConnTotal(maxTotal))
+			.withConnectionConfigCustomizer((connection) -> connection.setValidateAfterInactivity(TimeValue.ofSeconds(1)))
+			.withDefaultRequestConfigCustomizer(
+					(request) -> request.setConnectionRequestTimeout(Timeout.ofMilliseconds(leaseWait.toMillis())))
+			.withHttpClientCustomizer((client) -> client.evictIdleConnections(TimeValue.ofSeconds(30))
+				.disableCookieManagement());
+	}
+
+}
