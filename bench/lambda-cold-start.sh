@@ -10,18 +10,13 @@
 # silently ignored once a jar changes) + C1 only + SerialGC + Spring AOT (web-bff's process-aot output for
 # the lambda profile, on with -Dspring.aot.enabled=true). The package is the one Maven builds for Lambda
 # (web-bff/target/web-bff-lambda.zip), its root classes put in a jar because an AOT cache covers jar files only.
-set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/lib.sh" # root, java, a work folder removed on exit, median, ratio, verdict, row
 cd "$root"
-JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-java="$JAVA_HOME/bin/java"
 runs=${RUNS:-5}
 [ -n "${SMOKE:-}" ] && runs=1
 handler=dev.bffgateway.web.WebBffLambdaHandler
 
 [ -f web-bff/target/web-bff-lambda.zip ] || JAVA_HOME=$JAVA_HOME ./mvnw -q -pl web-bff -am -DskipTests package
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/task" "$work/bench"
 unzip -q web-bff/target/web-bff-lambda.zip -d "$work/task"
 (cd "$work/task" && "$JAVA_HOME/bin/jar" --create --file "$work/web-bff.jar" $(ls | grep -v '^lib$'))
@@ -43,7 +38,6 @@ once() { # flags... -> "<ms> <rss-kb>"
   echo "$((done - start)) $rss"
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 echo "JDK: $("$java" -version 2>&1 | head -1); runs per variant: $runs; $(nproc) cores" >&2
 tuning=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Dspring.aot.enabled=true)
@@ -67,7 +61,7 @@ for i in "${!names[@]}"; do
   r=$(tr ' ' '\n' <<<"${rss[$i]}" | grep . | median)
   printf '%-48s median %5s ms   RSS %4s MiB   runs:%s\n' "${names[$i]}" "${medians[$i]}" "$((r / 1024))" "${times[$i]}" >&2
 done
-echo "ratio tuned/plain: $(awk -v a="${medians[3]}" -v b="${medians[0]}" 'BEGIN {printf "%.2f", a/b}')" >&2
-ratio=$(awk -v a="${medians[3]}" -v b="${medians[0]}" 'BEGIN {printf "%.2f", a/b}')
-printf '| %s | %s | %s | %s | %s | %s | `bench/lambda-cold-start.sh` |\n' "P6 Lambda cold start, tuned ÷ plain (median of $runs)" "≤ 0.25" \
-  "${medians[3]} vs ${medians[0]} ms" "$ratio" "$(awk -v r="$ratio" 'BEGIN { print r <= 0.25 ? "met" : "MISSED" }')" "$(date +%F)"
+ratio=$(ratio "${medians[3]}" "${medians[0]}")
+echo "ratio tuned/plain: $ratio" >&2
+row "P6 Lambda cold start, tuned ÷ plain (median of $runs)" "≤ 0.25" "${medians[3]} vs ${medians[0]} ms" "$ratio" \
+  "$(verdict "$ratio" '<=' 0.25)"
