@@ -1,12 +1,12 @@
 package dev.bffgateway.partner;
 
+import dev.bffgateway.core.security.CallerPolicy;
+import dev.bffgateway.core.security.ClientFilter;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 
 /** The partner policy: who gets in, how often, and (in {@link PartnerDashboard}) what they see. */
 @Configuration(proxyBeanMethods = false)
@@ -18,13 +18,29 @@ class PartnerConfiguration {
 		return RateLimiterRegistry.ofDefaults();
 	}
 
+	/** Keys and rate limits, in gateway-core's security chain before the bearer token is checked. */
 	@Bean
-	FilterRegistrationBean<PartnerGate> partnerGate(PartnerProperties properties, RateLimiterRegistry limiters) {
-		FilterRegistrationBean<PartnerGate> registration = new FilterRegistrationBean<>(
-				new PartnerGate(properties, limiters));
-		// after the observation filter, so a refused request still has a trace id in its log lines
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-		return registration;
+	ClientFilter partnerGate(PartnerProperties properties, RateLimiterRegistry limiters) {
+		return new PartnerGate(properties, limiters);
+	}
+
+	/**
+	 * The open-banking model: a partner reads a user's data only with a token the user delegated to that partner,
+	 * so its client claim ({@code azp} or {@code client_id}) must be the partner's OAuth client; another partner's
+	 * token, even a valid one, gets {@code 403}.
+	 */
+	@Bean
+	CallerPolicy delegatedToThePartner(PartnerProperties properties) {
+		return (caller, request) -> {
+			Object partner = request.getAttribute(PartnerGate.PARTNER_ATTRIBUTE);
+			PartnerProperties.Partner config = (partner != null) ? properties.partners().get(partner) : null;
+			if (config == null) {
+				return "No partner key came with this request.";
+			}
+			String expected = config.oauthClientId((String) partner);
+			return expected.equals(caller.clientId()) ? null
+					: "The token was not delegated to this partner (its client is not the partner's).";
+		};
 	}
 
 }

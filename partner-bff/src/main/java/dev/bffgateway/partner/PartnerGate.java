@@ -11,6 +11,8 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 
+import dev.bffgateway.core.security.ClientFilter;
+import dev.bffgateway.core.security.Problems;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -21,29 +23,35 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * The partner BFF's door: every request but the actuator's must carry {@code X-Api-Key}, a partner's key
- * (compared by SHA-256, in constant time; the key is never logged or stored), and stay within that partner's
- * Resilience4j rate limit. The key does not travel further: the request continues with it removed and with
- * {@code X-Partner-Id} set to the partner (whatever the client sent), which strangler routes use as sticky
- * key and upstream systems may trust.
+ * The partner BFF's door: every request on the public port but the API description must carry
+ * {@code X-Api-Key}, a partner's key (compared by SHA-256, in constant time; the key is never logged or stored),
+ * and stay within that partner's Resilience4j rate limit. The key does not travel further: the request continues
+ * with it removed and with {@code X-Partner-Id} set to the partner (a client's own value was dropped at the
+ * boundary), which strangler routes use as sticky key and upstream systems may trust.
+ *
+ * <p>The key says which partner calls, not which user: user data also needs a user-delegated token, bound to
+ * this partner by {@link PartnerConfiguration#delegatedToThePartner}. The gate runs inside gateway-core's security
+ * chain, after the path is known to be in normal form, so the exemption below is decided on the normalised path.
  */
-final class PartnerGate extends OncePerRequestFilter {
+final class PartnerGate implements ClientFilter {
+
+	/** The API description is public; nothing else on the public port is. */
+	private static final RequestMatcher PUBLIC = new OrRequestMatcher(
+			PathPatternRequestMatcher.withDefaults().matcher("/v3/api-docs"),
+			PathPatternRequestMatcher.withDefaults().matcher("/v3/api-docs/**"));
 
 	static final String API_KEY = "X-Api-Key";
 
 	static final String PARTNER_ID = "X-Partner-Id";
 
 	static final String PARTNER_ATTRIBUTE = PartnerGate.class.getName() + ".partner";
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final Map<String, PartnerProperties.Partner> partners;
 
@@ -59,26 +67,23 @@ final class PartnerGate extends OncePerRequestFilter {
 			.build()));
 	}
 
-	/** The actuator (health probes) and the public API description need no key. */
 	@Override
-	protected boolean shouldNotFilter(HttpServletRequest request) {
-		String path = request.getRequestURI();
-		return path.startsWith("/actuator") || path.startsWith("/v3/api-docs");
-	}
-
-	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+	public void filter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		if (PUBLIC.matches(request)) {
+			chain.doFilter(request, response);
+			return;
+		}
 		String partner = authenticate(request.getHeader(API_KEY));
 		if (partner == null) {
 			response.setHeader("WWW-Authenticate", "ApiKey realm=\"partner-bff\", header=\"" + API_KEY + "\"");
-			problem(response, HttpStatus.UNAUTHORIZED, "A valid " + API_KEY + " header is required.");
+			Problems.write(response, HttpStatus.UNAUTHORIZED, "A valid " + API_KEY + " header is required.");
 			return;
 		}
 		RateLimiter limiter = this.limiters.rateLimiter(partner);
 		if (!limiter.acquirePermission()) {
 			response.setHeader("Retry-After", Long.toString(retryAfterSeconds(limiter)));
-			problem(response, HttpStatus.TOO_MANY_REQUESTS, "Rate limit of partner '" + partner + "' exceeded.");
+			Problems.write(response, HttpStatus.TOO_MANY_REQUESTS, "Rate limit of partner '" + partner + "' exceeded.");
 			return;
 		}
 		request.setAttribute(PARTNER_ATTRIBUTE, partner);
@@ -115,13 +120,6 @@ final class PartnerGate extends OncePerRequestFilter {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	private static void problem(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		response.setStatus(status.value());
-		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-		response.getOutputStream().write(JSON.writeValueAsBytes(problem));
 	}
 
 	/** The request as the rest of the BFF (and any upstream) sees it: no key, a trusted partner id. */

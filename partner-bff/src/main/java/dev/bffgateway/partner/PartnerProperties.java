@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *   partners:
  *     acme:
  *       api-key-sha256: 9f86d0818...      # SHA-256 of the key, hex; the key itself is never stored
+ *       client-id: acme-portal            # the partner's OAuth client (azp/client_id of its delegated tokens);
+ *                                         # default: the partner id
  *       rate-limit: { limit-for-period: 10, refresh-period: 1s }
  *       fields:                            # the fields each section may carry; anything else never leaves
  *         user: [id, tier]
@@ -36,11 +38,18 @@ public record PartnerProperties(@Nullable Map<String, Partner> partners) {
 
 	/**
 	 * @param apiKeySha256 the SHA-256 of the partner's API key, 64 hex digits
+	 * @param clientId the partner's OAuth client id, which its users' delegated tokens name in {@code azp} or
+	 * {@code client_id}; default the partner id
 	 * @param rateLimit how many requests the partner may make
 	 * @param fields per dashboard section, the fields the partner may receive; a section not listed is withheld
 	 */
-	public record Partner(@Nullable String apiKeySha256, @Nullable RateLimit rateLimit,
+	public record Partner(@Nullable String apiKeySha256, @Nullable String clientId, @Nullable RateLimit rateLimit,
 			@Nullable Map<String, List<String>> fields) {
+
+		/** @return the OAuth client id the partner's delegated tokens carry: {@code client-id}, else the partner id */
+		String oauthClientId(String partnerId) {
+			return (this.clientId != null && !this.clientId.isBlank()) ? this.clientId : partnerId;
+		}
 
 		void check(String prefix) {
 			if (this.apiKeySha256 == null || !this.apiKeySha256.matches("[0-9a-fA-F]{64}")) {

@@ -16,7 +16,9 @@ public final class DemoPartnerBff {
 	public static void main(String[] args) throws Exception {
 		DemoDownstreams.startForDemo();
 		// the demo partner: key "demo-partner-key" (only its SHA-256 is configured), 5 requests per second,
-		// user id and tier, account status: curl -H 'X-Api-Key: demo-partner-key' -H 'X-User-Id: 42' localhost:8082/dashboard
+		// user id and tier, account status, for a user who delegated a token to the partner's client "demo":
+		//   TOKEN=$(curl -s -X POST 'localhost:8089/_demo/token?sub=42&client=demo')
+		//   curl -H 'X-Api-Key: demo-partner-key' -H "Authorization: Bearer $TOKEN" localhost:8082/dashboard
 		System.setProperty("partner.partners.demo.api-key-sha256", "5f7b2ed74a9736a538a6fb5a5a1a76afdcdd0d177d7fc6e79c6b6843527d848d");
 		System.setProperty("partner.partners.demo.rate-limit.limit-for-period", "5");
 		System.setProperty("partner.partners.demo.rate-limit.refresh-period", "1s");

@@ -25,10 +25,12 @@ public final class DemoWebBff {
 		SpringApplication.run(WebBffApplication.class, args);
 		System.out.println("""
 
-				Demo downstreams on %1$s. Try:
-				  curl -s -H 'X-User-Id: 42' localhost:8080/dashboard
+				Demo downstreams and identity provider on %1$s. Try:
+				  TOKEN=$(curl -s -X POST '%1$s/_demo/token?sub=42')
+				  curl -s -H "Authorization: Bearer $TOKEN" localhost:8080/dashboard
 				  curl -s -X POST %1$s/_demo/account/fail     # or slow, ok
-				  curl -si -H 'X-User-Id: 7' localhost:8080/orders/1   # a strangler route: see X-Strangler-Side
+				  curl -si -H "Authorization: Bearer $TOKEN" localhost:8080/orders/1   # a strangler route: see X-Strangler-Side
+				  curl -s localhost:9080/actuator/strangler   # the management port
 				Routes: %2$s (edit the weight; it applies within a second)
 				""".formatted(stubs.baseUrl(), System.getProperty("gateway.routes.file", "(none)")));
 	}

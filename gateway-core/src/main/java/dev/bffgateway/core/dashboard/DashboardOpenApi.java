@@ -5,22 +5,26 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
+import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
-import io.swagger.v3.oas.models.parameters.HeaderParameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 
 /**
  * Describes {@code GET /dashboard} in the BFF's OpenAPI document with the BFF's own payload schema
- * ({@link DashboardDefinition#payloadSchema()}), the {@code X-User-Id} header, and the problem responses.
+ * ({@link DashboardDefinition#payloadSchema()}), its bearer-token security scheme, and the problem responses.
  */
 final class DashboardOpenApi implements OpenApiCustomizer {
+
+	private static final String BEARER = "bearer";
 
 	private final DashboardDefinition definition;
 
@@ -31,18 +35,23 @@ final class DashboardOpenApi implements OpenApiCustomizer {
 	@Override
 	public void customise(OpenAPI openApi) {
 		Operation operation = new Operation().summary("The client's dashboard, fetched in parallel, degraded not broken")
-			.addParametersItem(new HeaderParameter().name(DashboardController.USER_HEADER)
-				.required(true)
-				.description("The user: 1 to 64 letters, digits, '-' or '_'")
-				.schema(new Schema<String>().types(new LinkedHashSet<>(List.of("string")))
-					.pattern("[A-Za-z0-9_-]{1,64}")))
+			.description("The caller is the user of the bearer token (a JWT; the user id is its sub claim by default).")
+			.addSecurityItem(new SecurityRequirement().addList(BEARER))
 			.responses(new ApiResponses()
 				.addApiResponse("200", json("The dashboard; sections that could not be fetched are named in degraded",
 						"application/json", toSchema(this.definition.payloadSchema())))
-				.addApiResponse("400", json("Missing or invalid user id", "application/problem+json", problem()))
+				.addApiResponse("401", json("No bearer token, or one that is not valid", "application/problem+json",
+						problem()))
+				.addApiResponse("403", json("A valid token that may not read the dashboard (audience, scope)",
+						"application/problem+json", problem()))
 				.addApiResponse("503", json("A required part could not be fetched", "application/problem+json",
 						problem())));
 		openApi.path("/dashboard", new PathItem().get(operation));
+		if (openApi.getComponents() == null) {
+			openApi.components(new Components());
+		}
+		openApi.getComponents()
+			.addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT"));
 	}
 
 	private static ApiResponse json(String description, String mediaType, Schema<?> schema) {

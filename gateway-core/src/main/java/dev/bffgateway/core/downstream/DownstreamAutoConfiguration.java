@@ -15,6 +15,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -41,7 +42,8 @@ public final class DownstreamAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Downstream downstream(DependenciesProperties dependencies, RestClient.Builder restClientBuilder,
-			CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads, MeterRegistry meters) {
+			CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads, MeterRegistry meters,
+			@Value("${gateway.security.user-header:X-User-Id}") String userHeader) {
 		List<DownstreamClient> clients = new ArrayList<>();
 		SideSelector selector = new SideSelector();
 		for (String name : dependencies.names()) {
@@ -59,7 +61,7 @@ public final class DownstreamAutoConfiguration {
 						breakers.circuitBreaker(name + ":new", breaker.getCircuitBreakerConfig()), route, selector);
 			}
 			clients.add(new DownstreamClient(name, restClient(restClientBuilder, settings.baseUrl(), settings, pool), breaker,
-					bulkhead, strangling, meters));
+					bulkhead, strangling, meters, userHeader));
 		}
 		return new Downstream(clients);
 	}

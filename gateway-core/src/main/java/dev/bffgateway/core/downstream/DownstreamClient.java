@@ -59,6 +59,8 @@ public final class DownstreamClient {
 
 	private final MeterRegistry meters;
 
+	private final String userHeader;
+
 	/**
 	 * A dependency being moved from a legacy system to a new service: the new side's client and breaker, and
 	 * the weight as a route for the {@link SideSelector}.
@@ -67,8 +69,9 @@ public final class DownstreamClient {
 	}
 
 	DownstreamClient(String name, RestClient restClient, CircuitBreaker breaker, Bulkhead bulkhead,
-			@Nullable Strangling strangling, MeterRegistry meters) {
+			@Nullable Strangling strangling, MeterRegistry meters, String userHeader) {
 		this.name = Objects.requireNonNull(name, "name");
+		this.userHeader = userHeader;
 		this.restClient = restClient;
 		this.breaker = breaker;
 		this.bulkhead = bulkhead;
@@ -111,21 +114,22 @@ public final class DownstreamClient {
 	}
 
 	/**
-	 * Like {@link #get}, for a caller identified by a sticky key (e.g. the user id): while the dependency is
-	 * being strangled ({@code new-base-url} and {@code weight}), the key keeps the caller on one side, and a call
-	 * the new side cannot answer (its breaker open, or any failure: a GET is safe to repeat) is served by legacy
-	 * and counted as a fallback.
-	 * @param stickyKey the caller's key, or {@code null} to split per call
+	 * Like {@link #get}, on behalf of a verified user: the user id travels in the user header
+	 * ({@code gateway.security.user-header}, default {@code X-User-Id}), set by the BFF alone, and while the
+	 * dependency is being strangled ({@code new-base-url} and {@code weight}) it keeps the user on one side; a
+	 * call the new side cannot answer (its breaker open, or any failure: a GET is safe to repeat) is served by
+	 * legacy and counted as a fallback.
+	 * @param userId the verified user's id, or {@code null} for a call on nobody's behalf (split per call)
 	 */
-	public <T> T getFor(@Nullable String stickyKey, Class<T> type, String uriTemplate, Object... uriVariables) {
+	public <T> T getFor(@Nullable String userId, Class<T> type, String uriTemplate, Object... uriVariables) {
 		Strangling strangling = this.strangling;
 		if (strangling == null) {
-			return call(this.restClient, this.breaker, type, uriTemplate, uriVariables);
+			return call(this.restClient, this.breaker, userId, type, uriTemplate, uriVariables);
 		}
 		String outcome = "ok";
-		if (strangling.selector().select(strangling.route(), stickyKey) == Side.NEW) {
+		if (strangling.selector().select(strangling.route(), userId) == Side.NEW) {
 			try {
-				T body = call(strangling.restClient(), strangling.breaker(), type, uriTemplate, uriVariables);
+				T body = call(strangling.restClient(), strangling.breaker(), userId, type, uriTemplate, uriVariables);
 				count(Side.NEW, outcome);
 				return body;
 			}
@@ -133,7 +137,7 @@ public final class DownstreamClient {
 				outcome = "fallback";
 			}
 		}
-		T body = call(this.restClient, this.breaker, type, uriTemplate, uriVariables);
+		T body = call(this.restClient, this.breaker, userId, type, uriTemplate, uriVariables);
 		count(Side.LEGACY, outcome);
 		return body;
 	}
@@ -142,13 +146,13 @@ public final class DownstreamClient {
 		this.meters.counter(SIDES_METER, "dependency", this.name, "side", side.value(), "outcome", outcome).increment();
 	}
 
-	private <T> T call(RestClient client, CircuitBreaker breaker, Class<T> type, String uriTemplate,
-			Object... uriVariables) {
+	private <T> T call(RestClient client, CircuitBreaker breaker, @Nullable String userId, Class<T> type,
+			String uriTemplate, Object... uriVariables) {
 		long start = System.nanoTime();
 		Degradation failure = null;
 		try {
 			return breaker.executeCallable(
-					() -> this.bulkhead.executeCallable(() -> fetch(client, type, uriTemplate, uriVariables)));
+					() -> this.bulkhead.executeCallable(() -> fetch(client, userId, type, uriTemplate, uriVariables)));
 		}
 		catch (Exception ex) {
 			DownstreamCallException classified = classify(ex);
@@ -161,10 +165,16 @@ public final class DownstreamClient {
 		}
 	}
 
-	private <T> T fetch(RestClient client, Class<T> type, String uriTemplate, Object... uriVariables) {
+	private <T> T fetch(RestClient client, @Nullable String userId, Class<T> type, String uriTemplate,
+			Object... uriVariables) {
 		T body = client.get()
 			.uri(uriTemplate, uriVariables)
 			.accept(MediaType.APPLICATION_JSON)
+			.headers((headers) -> {
+				if (userId != null) {
+					headers.set(this.userHeader, userId);
+				}
+			})
 			.retrieve()
 			.body(type);
 		if (body == null) {

@@ -16,9 +16,28 @@ import java.util.Set;
  * @param newUri base URI of the new service
  * @param weight share of traffic, in percent (0 to 100), sent to the new service
  * @param sticky where the sticky key comes from
+ * @param auth who may call it: a verified user (the default) or anyone
+ * @param scopes the scopes a caller's token needs, beyond what every identified request needs
  */
 public record Route(String id, List<String> paths, Set<String> methods, URI legacy, URI newUri, int weight,
-		StickyKey sticky) {
+		StickyKey sticky, Auth auth, Set<String> scopes) {
+
+	/** Who may call a route. */
+	public enum Auth {
+
+		/** A caller identified by a verified token (the default). */
+		USER,
+
+		/** Anyone: declared {@code auth: none} in the routes file. */
+		NONE
+
+	}
+
+	/** A route that needs an identified caller and no particular scope. */
+	public Route(String id, List<String> paths, Set<String> methods, URI legacy, URI newUri, int weight,
+			StickyKey sticky) {
+		this(id, paths, methods, legacy, newUri, weight, sticky, Auth.USER, Set.of());
+	}
 
 	public Route {
 		Objects.requireNonNull(id, "id");
@@ -27,6 +46,8 @@ public record Route(String id, List<String> paths, Set<String> methods, URI lega
 		Objects.requireNonNull(legacy, "legacy");
 		Objects.requireNonNull(newUri, "newUri");
 		Objects.requireNonNull(sticky, "sticky");
+		Objects.requireNonNull(auth, "auth");
+		scopes = Set.copyOf(scopes);
 		if (weight < 0 || weight > 100) {
 			throw new IllegalArgumentException("weight must be 0..100, but was " + weight);
 		}

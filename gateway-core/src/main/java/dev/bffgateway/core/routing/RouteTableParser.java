@@ -42,7 +42,12 @@ import org.springframework.core.io.ByteArrayResource;
  *     weight: 30                    # percent of traffic to new-uri
  *     sticky:
  *       header: X-User-Id           # or cookie: session; omit for a per-request split
+ *     auth: none                    # optional: public; by default a verified user token is needed
+ *     scopes: [orders:write]        # optional: scopes the token needs
  * </pre>
+ *
+ * <p>A route may not claim the BFF's own paths ({@code /dashboard}, {@code /actuator/**},
+ * {@code /v3/api-docs/**}); a catch-all such as {@code /**} may exist, and those paths stay the BFF's.
  */
 public final class RouteTableParser {
 
@@ -51,7 +56,7 @@ public final class RouteTableParser {
 	/** What one route looks like in the file, before validation. */
 	record RouteSpec(@Nullable String id, @Nullable List<String> paths, @Nullable List<String> methods,
 			@Nullable String legacyUri, @Nullable String newUri, @Nullable Integer weight,
-			@Nullable StickySpec sticky) {
+			@Nullable StickySpec sticky, @Nullable String auth, @Nullable List<String> scopes) {
 	}
 
 	/** Where the sticky key comes from: one of header or cookie. */
@@ -138,9 +143,15 @@ public final class RouteTableParser {
 			throw new InvalidRouteTableException(where + ".paths must list at least one path, but was empty");
 		}
 		for (int j = 0; j < spec.paths().size(); j++) {
-			if (!spec.paths().get(j).startsWith("/")) {
+			String path = spec.paths().get(j);
+			if (!path.startsWith("/")) {
 				throw new InvalidRouteTableException(where + ".paths[" + j + "] must start with '/', but was '"
-						+ spec.paths().get(j) + "'");
+						+ path + "'");
+			}
+			String reserved = ReservedPaths.claimedBy(path);
+			if (reserved != null) {
+				throw new InvalidRouteTableException(where + ".paths[" + j + "] must not claim the BFF's own path "
+						+ reserved + ", but was '" + path + "'");
 			}
 		}
 		Set<String> methods = new HashSet<>();
@@ -162,7 +173,18 @@ public final class RouteTableParser {
 			throw new InvalidRouteTableException(where + ".weight must be 0..100, but was " + spec.weight());
 		}
 		return new Route(spec.id(), spec.paths(), methods, legacy, newUri, spec.weight(),
-				sticky(where + ".sticky", spec.sticky()));
+				sticky(where + ".sticky", spec.sticky()), auth(where + ".auth", spec.auth()),
+				(spec.scopes() != null) ? Set.copyOf(spec.scopes()) : Set.of());
+	}
+
+	private static Route.Auth auth(String key, @Nullable String value) {
+		if (value == null || value.equals("user")) {
+			return Route.Auth.USER;
+		}
+		if (value.equals("none")) {
+			return Route.Auth.NONE;
+		}
+		throw new InvalidRouteTableException(key + " must be 'user' (the default) or 'none', but was '" + value + "'");
 	}
 
 	private static URI uri(String key, @Nullable String value) {

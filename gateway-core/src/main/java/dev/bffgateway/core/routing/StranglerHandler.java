@@ -14,6 +14,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.Cookie;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,11 +83,18 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 		this.meters = meters;
 	}
 
-	/** Matches requests a route of the current table takes, and pins that route to the request. */
+	/**
+	 * Matches requests a route of the current table takes, and pins that route to the request. The BFF's own
+	 * paths are never a route's, even under a catch-all. The path is the request's as received: the security
+	 * boundary has already refused every path that is not in normal form, so it is the normalised path too.
+	 */
 	RequestPredicate predicate() {
 		return (request) -> {
-			Optional<Route> route = this.tables.current()
-				.match(request.method().name(), request.requestPath().pathWithinApplication().value());
+			String path = request.requestPath().pathWithinApplication().value();
+			if (ReservedPaths.isReserved(path)) {
+				return false;
+			}
+			Optional<Route> route = this.tables.current().match(request.method().name(), path);
 			route.ifPresent((r) -> request.attributes().put(ROUTE_ATTRIBUTE, r));
 			return route.isPresent();
 		};
@@ -103,6 +111,9 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 			}
 			catch (CallNotPermittedException open) {
 				return fallBack(route, request, "breaker open");
+			}
+			catch (ClientSideFailure failed) {
+				return clientSide(route, Side.NEW, failed);
 			}
 			catch (Exception failed) {
 				if (!replayable(request)) {
@@ -148,8 +159,34 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 	}
 
 	private ServerResponse fallBack(Route route, ServerRequest request, String why) {
-		logger.warn("Route '{}': new side unavailable ({}), serving from legacy", route.id(), why);
+		// per request, so debug: the breaker's state changes are logged once each (ResilienceAutoConfiguration)
+		logger.debug("Route '{}': new side unavailable ({}), serving from legacy", route.id(), why);
 		return fromLegacy(route, request, "fallback");
+	}
+
+	/** The client, or the BFF's own pool, failed the call: never the backend's fault, so never a breaker's. */
+	private ServerResponse clientSide(Route route, Side side, ClientSideFailure failure) {
+		count(route, side, "client_error");
+		HttpStatus status = switch (failure.cause) {
+			case ClientBodyException body when body.reason() == ClientBodyException.Reason.TOO_LARGE ->
+				HttpStatus.CONTENT_TOO_LARGE;
+			case ClientBodyException body -> HttpStatus.BAD_REQUEST;
+			default -> HttpStatus.SERVICE_UNAVAILABLE;
+		};
+		String detail = switch (status) {
+			case CONTENT_TOO_LARGE -> failure.cause.getMessage();
+			case BAD_REQUEST -> "The request body could not be read to its end.";
+			default -> "The BFF has no free connection to the " + side.value() + " system; try again.";
+		};
+		logger.debug("Route '{}': {} side not called to the end, client-side: {}", route.id(), side.value(),
+				failure.cause.getClass().getSimpleName());
+		ServerResponse.BodyBuilder response = ServerResponse.status(status)
+			.header(SIDE_HEADER, side.value())
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+			response.header(HttpHeaders.RETRY_AFTER, "1");
+		}
+		return response.body(ProblemDetail.forStatusAndDetail(status, detail));
 	}
 
 	/** Serves from legacy; when legacy cannot answer either, a problem: 503 while its breaker is open, else 502. */
@@ -160,6 +197,9 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 		catch (CallNotPermittedException open) {
 			count(route, Side.LEGACY, "error");
 			return problem(HttpStatus.SERVICE_UNAVAILABLE, route, Side.LEGACY, open);
+		}
+		catch (ClientSideFailure failed) {
+			return clientSide(route, Side.LEGACY, failed);
 		}
 		catch (Exception failed) {
 			count(route, Side.LEGACY, "error");
@@ -197,9 +237,40 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 			return response;
 		}
 		catch (Exception ex) {
+			Exception clientSide = clientSideCause(ex);
+			if (clientSide != null) {
+				breaker.releasePermission();
+				throw new ClientSideFailure(clientSide);
+			}
 			breaker.onError(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit(), ex);
 			throw ex;
 		}
+	}
+
+	/**
+	 * @return the client-side cause of a failed call, or {@code null} when the backend (or the way to it) failed:
+	 * the client's body could not be read ({@link ClientBodyException}), or no pooled connection was free in time
+	 * (a lease timeout: the BFF's own capacity, held by slow clients, says nothing about the backend's health)
+	 */
+	private static @Nullable Exception clientSideCause(Throwable failure) {
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			if (t instanceof ClientBodyException || t instanceof ConnectionRequestTimeoutException) {
+				return (Exception) t;
+			}
+		}
+		return null;
+	}
+
+	/** A call that failed on the client's side; carries the cause out of {@link #call}. */
+	private static final class ClientSideFailure extends Exception {
+
+		private final Exception cause;
+
+		ClientSideFailure(Exception cause) {
+			super(null, null, false, false);
+			this.cause = cause;
+		}
+
 	}
 
 	CircuitBreaker breaker(Route route, Side side) {
@@ -217,8 +288,8 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 	}
 
 	private ServerResponse problem(HttpStatus status, Route route, Side side, Exception failure) {
-		logger.warn("Route '{}': {} side failed: {}", route.id(), side.value(), failure.toString());
-		logger.debug("Route '{}': {} side failure", route.id(), side.value(), failure);
+		// per request, so debug, and never the message: it can hold the URL, and with it a user's id
+		logger.debug("Route '{}': {} side failed", route.id(), side.value(), failure);
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status,
 				"The " + side.value() + " system behind this route could not answer.");
 		return ServerResponse.status(status)

@@ -27,6 +27,10 @@ import com.sun.net.httpserver.HttpServer;
  * curl -X POST localhost:8089/_demo/account/fail   # answers 500
  * curl -X POST localhost:8089/_demo/account/ok     # healthy again
  * </pre>
+ *
+ * They are also the demo's identity provider ({@link DemoTokens}): the JWKS at {@code /.well-known/jwks.json}
+ * and a token for any user, {@code curl -s -X POST 'localhost:8089/_demo/token?sub=42'} (optional
+ * {@code client=...} for a partner's delegated token, {@code scope=...}).
  */
 public final class DemoDownstreams implements AutoCloseable {
 
@@ -47,12 +51,16 @@ public final class DemoDownstreams implements AutoCloseable {
 
 	private static final Pattern CONTROL = Pattern.compile("/_demo/(user|activity|account)/(ok|slow|fail)");
 
+	private static final Pattern QUERY = Pattern.compile("(?:^|&)(sub|client|scope)=([A-Za-z0-9_:.-]{1,64})");
+
 	private static final Duration SLOW = Duration.ofSeconds(3);
 
 	private final Map<String, Mode> modes = new ConcurrentHashMap<>(
 			Map.of("user", Mode.OK, "activity", Mode.OK, "account", Mode.OK));
 
 	private final HttpServer server;
+
+	private final DemoTokens tokens = DemoTokens.generate();
 
 	private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor();
 
@@ -86,12 +94,20 @@ public final class DemoDownstreams implements AutoCloseable {
 		for (String service : new String[] { "USER", "ACTIVITY", "ACCOUNT" }) {
 			System.setProperty(service + "_SERVICE_URL", stubs.baseUrl());
 		}
+		System.setProperty("gateway.security.jwt.issuer", DemoTokens.ISSUER);
+		System.setProperty("gateway.security.jwt.audiences", DemoTokens.AUDIENCE);
+		System.setProperty("gateway.security.jwt.jwk-set-uri", stubs.baseUrl() + "/.well-known/jwks.json");
 		return stubs;
 	}
 
 	/** @return the base URL all three services answer on */
 	public String baseUrl() {
 		return "http://127.0.0.1:" + this.server.getAddress().getPort();
+	}
+
+	/** @return the demo identity provider */
+	public DemoTokens tokens() {
+		return this.tokens;
 	}
 
 	/** Switches one service's behaviour. */
@@ -124,6 +140,14 @@ public final class DemoDownstreams implements AutoCloseable {
 		if (control.matches() && "POST".equals(exchange.getRequestMethod())) {
 			mode(control.group(1), Mode.valueOf(control.group(2).toUpperCase(Locale.ROOT)));
 			send(exchange, 200, "{\"" + control.group(1) + "\":\"" + control.group(2) + "\"}");
+			return;
+		}
+		if (path.equals("/.well-known/jwks.json")) {
+			send(exchange, 200, this.tokens.jwks());
+			return;
+		}
+		if (path.equals("/_demo/token") && "POST".equals(exchange.getRequestMethod())) {
+			send(exchange, 200, token(exchange.getRequestURI().getRawQuery()), "text/plain");
 			return;
 		}
 		if (!"GET".equals(exchange.getRequestMethod()) && !STRANGLED.matcher(path).matches()) {
@@ -168,9 +192,30 @@ public final class DemoDownstreams implements AutoCloseable {
 		}
 	}
 
+	/** A demo token: {@code sub} (default 42), optional {@code client} (azp) and {@code scope}. */
+	private String token(String query) {
+		Map<String, String> parameters = new java.util.HashMap<>();
+		Matcher m = QUERY.matcher((query != null) ? query : "");
+		while (m.find()) {
+			parameters.put(m.group(1), m.group(2));
+		}
+		DemoTokens.Token token = this.tokens.token(parameters.getOrDefault("sub", "42"));
+		if (parameters.containsKey("client")) {
+			token.client(parameters.get("client"));
+		}
+		if (parameters.containsKey("scope")) {
+			token.scope(parameters.get("scope"));
+		}
+		return token.sign() + "\n";
+	}
+
 	private static void send(HttpExchange exchange, int status, String body) throws IOException {
+		send(exchange, status, body, "application/json");
+	}
+
+	private static void send(HttpExchange exchange, int status, String body, String contentType) throws IOException {
 		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-		exchange.getResponseHeaders().set("Content-Type", "application/json");
+		exchange.getResponseHeaders().set("Content-Type", contentType);
 		exchange.sendResponseHeaders(status, bytes.length);
 		try (OutputStream out = exchange.getResponseBody()) {
 			out.write(bytes);

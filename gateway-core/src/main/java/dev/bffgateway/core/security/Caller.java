@@ -1,0 +1,38 @@
+package dev.bffgateway.core.security;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The verified caller of a request: who the user is and which client acts for them, as a verified token (or the
+ * claims API Gateway's authorizer verified) says. Nothing in it comes from a header the client could set.
+ *
+ * @param userId the user, from the configured claim ({@code gateway.security.jwt.user-claim}, default
+ * {@code sub}); 1 to 64 letters, digits, {@code -} or {@code _}
+ * @param clientId the OAuth client the token was issued to ({@code azp}, else {@code client_id}), if the token
+ * names one
+ * @param scopes the token's scopes ({@code scope} or {@code scp})
+ */
+public record Caller(String userId, @Nullable String clientId, Set<String> scopes) {
+
+	/** The request attribute holding the {@link Caller} of an identified request. */
+	public static final String ATTRIBUTE = Caller.class.getName();
+
+	public Caller {
+		Objects.requireNonNull(userId, "userId");
+		scopes = Set.copyOf(scopes);
+	}
+
+	/**
+	 * @param request a request that went through the security filter chain
+	 * @return its verified caller, or empty for a public request without one
+	 */
+	public static Optional<Caller> of(HttpServletRequest request) {
+		return Optional.ofNullable((Caller) request.getAttribute(ATTRIBUTE));
+	}
+
+}

@@ -1,0 +1,226 @@
+package dev.bffgateway.core.security;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import dev.bffgateway.core.routing.RouteTables;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.apache.catalina.core.StandardHost;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.tomcat.TomcatContextCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.converter.RsaKeyConverters;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.session.DisableEncodeUrlFilter;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.client.RestTemplate;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The BFF as a security boundary (see the package description). One stateless Spring Security filter chain
+ * on both edges:
+ * <ol>
+ * <li>Spring Security's {@code StrictHttpFirewall}: a path not in normal form is refused ({@code 400});</li>
+ * <li>{@link BoundaryFilter}: limits, forwarded and identity headers, {@code Connection}-listed headers;</li>
+ * <li>the BFF's {@link ClientFilter}s (partner keys), on the public port only;</li>
+ * <li>the bearer token (OAuth2 resource server, JWT) or, on Lambda by configuration, the
+ * {@link EdgeAuthorizer}'s claims;</li>
+ * <li>{@link Access}: actuator (management port only) and {@code /v3/api-docs} open, {@code GET /dashboard}
+ * and routes as declared;</li>
+ * <li>{@link CallerFilter}: the verified {@link Caller} and the user header.</li>
+ * </ol>
+ * Every piece can be replaced by declaring a bean of its type.
+ */
+@AutoConfiguration(afterName = { "dev.bffgateway.core.resilience.ResilienceAutoConfiguration",
+		"dev.bffgateway.core.routing.RoutingAutoConfiguration" })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableConfigurationProperties(GatewaySecurityProperties.class)
+public final class GatewaySecurityAutoConfiguration {
+
+	/** The JWKS is fetched on a request's path the first time: never wait long for it. */
+	private static final Duration JWKS_TIMEOUT = Duration.ofSeconds(2);
+
+	@Bean
+	@ConditionalOnMissingBean
+	JwtDecoder gatewayJwtDecoder(GatewaySecurityProperties properties, Clock clock, ResourceLoader resources,
+			Environment environment) {
+		GatewaySecurityProperties.Jwt jwt = properties.jwt();
+		jwt.check();
+		if (jwt.edgeAuthorizer() && !environment.acceptsProfiles(Profiles.of("lambda"))) {
+			throw new IllegalStateException("gateway.security.jwt.edge-authorizer must be false outside the Lambda "
+					+ "edge (only API Gateway's authorizer can vouch for claims), but was true");
+		}
+		if (jwt.edgeAuthorizer() && jwt.jwkSetUri() == null && jwt.publicKeyLocation() == null) {
+			return (token) -> {
+				throw new BadJwtException("Bearer tokens are not verified here: the edge authorizer identifies callers");
+			};
+		}
+		NimbusJwtDecoder decoder;
+		if (jwt.jwkSetUri() != null) {
+			SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
+			requests.setConnectTimeout(JWKS_TIMEOUT);
+			requests.setReadTimeout(JWKS_TIMEOUT);
+			decoder = NimbusJwtDecoder.withJwkSetUri(jwt.jwkSetUri().toString())
+				.jwsAlgorithms((algorithms) -> jwt.algorithms().forEach((a) -> algorithms.add(SignatureAlgorithm.from(a))))
+				.restOperations(new RestTemplate(requests))
+				.build();
+		}
+		else {
+			decoder = NimbusJwtDecoder.withPublicKey(publicKey(jwt.publicKeyLocation(), resources))
+				.signatureAlgorithm(SignatureAlgorithm.from(jwt.algorithms().get(0)))
+				.build();
+		}
+		JwtTimestampValidator timestamps = new JwtTimestampValidator(jwt.clockSkew());
+		timestamps.setClock(clock);
+		timestamps.setAllowEmptyExpiryClaim(false);
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(timestamps, new JwtIssuerValidator(jwt.issuer())));
+		return decoder;
+	}
+
+	private static RSAPublicKey publicKey(String location, ResourceLoader resources) {
+		try (InputStream in = resources.getResource(location).getInputStream()) {
+			return RsaKeyConverters.x509().convert(in);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("gateway.security.jwt.public-key-location cannot be read, but was '"
+					+ location + "'", ex);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("gateway.security.jwt.public-key-location must hold a PEM RSA public key, "
+					+ "but was '" + location + "'", ex);
+		}
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RequestRejectedHandler gatewayRequestRejectedHandler() {
+		return new Refusals();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(SecurityFilterChain.class)
+	SecurityFilterChain gatewaySecurityFilterChain(HttpSecurity http, GatewaySecurityProperties properties,
+			JwtDecoder decoder, ObjectProvider<RouteTables> routes, ObjectProvider<CallerPolicy> policies,
+			ObjectProvider<ClientFilter> clientFilters, Environment environment) throws Exception {
+		GatewaySecurityProperties.Jwt jwt = properties.jwt();
+		jwt.check();
+		Refusals refusals = new Refusals();
+		var converter = Callers.converter(jwt.userClaim());
+		Access access = new Access(routes.getIfAvailable(), jwt.audiences(), properties.dashboardScopes(),
+				policies.orderedStream().toList());
+		boolean edgeAuthorizer = jwt.edgeAuthorizer() && environment.acceptsProfiles(Profiles.of("lambda"));
+		RequestMatcher management = EndpointRequest.toAnyEndpoint();
+		http.csrf(AbstractHttpConfigurer::disable) // no cookie carries authority: tokens come in a header
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache(AbstractHttpConfigurer::disable)
+			// an API, not pages: no frame options; caching is the answer's own business (a proxy passes it on)
+			.headers((headers) -> headers.frameOptions((frames) -> frames.disable()).cacheControl((cache) -> cache.disable()))
+			.addFilterBefore(new BoundaryFilter(properties, edgeAuthorizer), DisableEncodeUrlFilter.class);
+		for (ClientFilter client : clientFilters.orderedStream().toList()) {
+			http.addFilterAfter(new PublicPortOnly(client, management), SecurityContextHolderFilter.class);
+		}
+		if (edgeAuthorizer) {
+			http.addFilterBefore(new EdgeAuthorizer(jwt.issuer(), converter, refusals), BearerTokenAuthenticationFilter.class);
+		}
+		http.oauth2ResourceServer((server) -> server.jwt((token) -> token.decoder(decoder).jwtAuthenticationConverter(converter))
+			.authenticationEntryPoint(refusals)
+			.accessDeniedHandler(refusals))
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(refusals).accessDeniedHandler(refusals))
+			.authorizeHttpRequests((requests) -> requests.requestMatchers(management)
+				.permitAll()
+				.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/error")
+				.permitAll()
+				.requestMatchers(HttpMethod.GET, "/dashboard")
+				.access(access.dashboard())
+				.anyRequest()
+				.access(access.routes()))
+			.addFilterAfter(new CallerFilter(properties.userHeader()), AuthorizationFilter.class);
+		return http.build();
+	}
+
+	/**
+	 * Tomcat hands an encoded {@code /} to the application instead of answering {@code 400} itself with an HTML
+	 * page, so the firewall refuses it with a problem like every other path not in normal form.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.apache.catalina.connector.Connector")
+	static class TomcatConfiguration {
+
+		@Bean
+		TomcatConnectorCustomizer gatewayEncodedSlashes() {
+			return (connector) -> connector.setEncodedSolidusHandling("passthrough");
+		}
+
+		/** What Tomcat refuses itself (an encoded {@code \}, a NUL, a malformed request) is a problem too. */
+		@Bean
+		TomcatContextCustomizer gatewayProblemErrorPages() {
+			return (context) -> {
+				if (context.getParent() instanceof StandardHost host) {
+					host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+				}
+			};
+		}
+
+	}
+
+	/** A {@link ClientFilter} in the chain, skipped on the management port. */
+	private static final class PublicPortOnly extends OncePerRequestFilter {
+
+		private final ClientFilter filter;
+
+		private final RequestMatcher management;
+
+		PublicPortOnly(ClientFilter filter, RequestMatcher management) {
+			this.filter = filter;
+			this.management = management;
+		}
+
+		@Override
+		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+				throws ServletException, IOException {
+			if (this.management.matches(request)) {
+				chain.doFilter(request, response);
+				return;
+			}
+			this.filter.filter(request, response, chain);
+		}
+
+	}
+
+}
