@@ -36,6 +36,11 @@ class ClientsParityTest {
 
 	static final String TINY_KEY = "tiny-01d5a8c4-live-key";
 
+	/** The partners' OAuth clients: their ids, as no client-id is configured. */
+	static final String ACME = "acme";
+
+	static final String TINY = "tiny";
+
 	static ConfigurableApplicationContext mobileApp;
 
 	static ConfigurableApplicationContext partnerApp;
@@ -96,7 +101,7 @@ class ClientsParityTest {
 	@Test
 	void mobilePayloadIsTheSameOnEveryEdge() {
 		Edge.Response response = Parity.sameOnEveryEdge(mobile,
-				Edge.Request.get("/dashboard", "X-User-Id", Downstreams.USER_ID));
+				Edge.Request.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID)));
 
 		assertThat(response.json()).isEqualTo(MobileDashboardTest.EXPECTED);
 	}
@@ -106,7 +111,7 @@ class ClientsParityTest {
 		Downstreams.ACCOUNT.stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(500)));
 
 		Edge.Response response = Parity.sameOnEveryEdge(mobile,
-				Edge.Request.get("/dashboard", "X-User-Id", Downstreams.USER_ID));
+				Edge.Request.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID)));
 
 		assertThat(response.json().get("degraded").toString()).isEqualTo("[\"account\"]");
 	}
@@ -117,7 +122,7 @@ class ClientsParityTest {
 			.willReturn(okJson("{\"id\":\"42\",\"tier\":\"gold\",\"nationalId\":\"AB123456C\"}")));
 
 		Edge.Response response = Parity.sameOnEveryEdge(partner,
-				Edge.Request.get("/dashboard", "X-Api-Key", ACME_KEY, "X-User-Id", Downstreams.USER_ID));
+				Edge.Request.get("/dashboard", "X-Api-Key", ACME_KEY, "Authorization", Tokens.delegated(Downstreams.USER_ID, ACME)));
 
 		assertThat(response.json()).isEqualTo(Bff.JSON.readTree(
 				"{\"user\":{\"id\":\"42\",\"tier\":\"gold\"},\"account\":{\"status\":\"active\"},\"degraded\":[]}"));
@@ -125,8 +130,8 @@ class ClientsParityTest {
 
 	@Test
 	void partnerWithoutAValidKeyIsUnauthorizedOnEveryEdge() {
-		for (Edge.Request request : List.of(Edge.Request.get("/dashboard", "X-User-Id", "42"),
-				Edge.Request.get("/dashboard", "X-Api-Key", "wrong", "X-User-Id", "42"))) {
+		for (Edge.Request request : List.of(Edge.Request.get("/dashboard", "Authorization", Tokens.bearer("42")),
+				Edge.Request.get("/dashboard", "X-Api-Key", "wrong", "Authorization", Tokens.bearer("42")))) {
 			Edge.Response response = Parity.sameOnEveryEdge(partner, request);
 			assertThat(response.status()).isEqualTo(401);
 			assertThat(response.headers().get("www-authenticate")).startsWith("ApiKey ");
@@ -143,7 +148,7 @@ class ClientsParityTest {
 			List<Integer> statuses = new ArrayList<>();
 			Edge.Response last = null;
 			for (Edge edge : sequence) {
-				last = edge.send(Edge.Request.get("/dashboard", "X-Api-Key", TINY_KEY, "X-User-Id", "42"));
+				last = edge.send(Edge.Request.get("/dashboard", "X-Api-Key", TINY_KEY, "Authorization", Tokens.delegated("42", TINY)));
 				statuses.add(last.status());
 			}
 			assertThat(statuses.subList(0, 3)).as(sequence.get(0).name()).containsExactly(200, 200, 429);

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -24,6 +25,12 @@ abstract class ContainerTestSupport {
 	@LocalServerPort
 	int port;
 
+	@LocalManagementPort
+	int managementPort;
+
+	/** The management port: actuator endpoints, never on the public one. */
+	Bff management;
+
 	@Autowired
 	CircuitBreakerRegistry breakers;
 
@@ -37,6 +44,7 @@ abstract class ContainerTestSupport {
 		Downstreams.healthy();
 		this.breakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
 		this.bff = new Bff(this.port);
+		this.management = new Bff(this.managementPort);
 	}
 
 	/** @return how many calls to the dependency ended with the outcome */

@@ -53,8 +53,13 @@ final class Downstreams {
 		return BY_NAME.get(dependency);
 	}
 
-	/** Points the BFF's dependencies at the stubs. */
+	/**
+	 * Points the BFF's dependencies at the stubs, its token settings at the test issuer ({@link Tokens}), and its
+	 * management port at a free one (every cached test context keeps its own).
+	 */
 	static void register(DynamicPropertyRegistry registry) {
+		Tokens.register(registry);
+		registry.add("management.server.port", () -> "0");
 		BY_NAME.forEach((name, server) -> registry.add("gateway.dependencies.instances." + name + ".base-url",
 				server::baseUrl));
 	}

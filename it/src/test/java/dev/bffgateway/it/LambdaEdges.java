@@ -37,9 +37,10 @@ final class LambdaEdges {
 		}
 	}
 
-	/** The dependencies' base URLs, pointing at the shared WireMock stubs. */
+	/** The dependencies' base URLs, pointing at the shared WireMock stubs, and the test issuer's settings. */
 	static Map<String, String> downstreams() {
-		Map<String, String> environment = new HashMap<>();
+		Map<String, String> environment = new HashMap<>(Tokens.environment());
+		environment.put("management.server.port", "0");
 		for (String name : Downstreams.NAMES) {
 			environment.put("gateway.dependencies.instances." + name + ".base-url", Downstreams.of(name).baseUrl());
 		}

@@ -34,7 +34,7 @@ class MobileDashboardTest extends ContainerTestSupport {
 
 	@Test
 	void compactPayloadHoldsOnlyWhatTheHomeScreenRenders() {
-		Bff.Response response = this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+		Bff.Response response = this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID));
 
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.json()).isEqualTo(EXPECTED);
@@ -45,7 +45,7 @@ class MobileDashboardTest extends ContainerTestSupport {
 	void realResponsesMatchThePublishedOpenApiSchema() {
 		var schema = OpenApiContract.dashboardSchema(this.bff, "200", "application/json");
 
-		assertThat(OpenApiContract.violations(schema, this.bff.get("/dashboard", "X-User-Id", "42").json())).isEmpty();
+		assertThat(OpenApiContract.violations(schema, this.bff.get("/dashboard", "Authorization", Tokens.bearer("42")).json())).isEmpty();
 		ObjectNode withExtraField = (ObjectNode) EXPECTED.deepCopy();
 		((ObjectNode) withExtraField.get("user")).put("email", "ada@example.com");
 		assertThat(OpenApiContract.violations(schema, withExtraField)).as("the schema names every field").isNotEmpty();
@@ -53,7 +53,7 @@ class MobileDashboardTest extends ContainerTestSupport {
 
 	@Test
 	void payloadIsMateriallySmallerThanWebsForTheSameData() {
-		int mobile = this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID)
+		int mobile = this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID))
 			.body()
 			.getBytes(StandardCharsets.UTF_8).length;
 		int web = WebDashboardScenariosTest.expectedDashboard(List.of())
@@ -70,7 +70,7 @@ class MobileDashboardTest extends ContainerTestSupport {
 	void anOptionalSectionDegradesAsOnWeb(String dependency) {
 		Downstreams.of(dependency).stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(500)));
 
-		Bff.Response response = this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+		Bff.Response response = this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID));
 
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.json().get(dependency).isNull()).isTrue();
@@ -81,7 +81,7 @@ class MobileDashboardTest extends ContainerTestSupport {
 	void withoutTheUserTheDashboardIsUnavailable() {
 		Downstreams.USER.stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(503)));
 
-		Bff.Response response = this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+		Bff.Response response = this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID));
 
 		assertThat(response.status()).isEqualTo(503);
 		assertThat(response.contentType()).isEqualTo("application/problem+json");

@@ -35,6 +35,11 @@ class PartnerDashboardTest extends ContainerTestSupport {
 
 	static final String TINY_KEY = "tiny-01d5a8c4-live-key";
 
+	/** The partners' OAuth clients: their ids, as no client-id is configured. */
+	static final String ACME = "acme";
+
+	static final String TINY = "tiny";
+
 	@DynamicPropertySource
 	static void keys(DynamicPropertyRegistry registry) {
 		registry.add("partner.partners.acme.api-key-sha256", () -> sha256(ACME_KEY));
@@ -53,7 +58,7 @@ class PartnerDashboardTest extends ContainerTestSupport {
 
 	@Test
 	void aPartnerSeesOnlyTheFieldsOnItsAllowList(CapturedOutput output) {
-		Bff.Response response = this.bff.get("/dashboard", "X-Api-Key", ACME_KEY, "X-User-Id", Downstreams.USER_ID);
+		Bff.Response response = this.bff.get("/dashboard", "X-Api-Key", ACME_KEY, "Authorization", Tokens.delegated(Downstreams.USER_ID, ACME));
 
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.json())
@@ -68,7 +73,7 @@ class PartnerDashboardTest extends ContainerTestSupport {
 			.willReturn(okJson("{\"id\":\"42\",\"tier\":\"gold\",\"name\":\"Ada Lovelace\",\"nationalId\":\"AB123456C\","
 					+ "\"email\":\"ada@example.com\"}")));
 
-		Bff.Response response = this.bff.get("/dashboard", "X-Api-Key", ACME_KEY, "X-User-Id", Downstreams.USER_ID);
+		Bff.Response response = this.bff.get("/dashboard", "X-Api-Key", ACME_KEY, "Authorization", Tokens.delegated(Downstreams.USER_ID, ACME));
 
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.json().get("user")).isEqualTo(Bff.JSON.readTree("{\"id\":\"42\",\"tier\":\"gold\"}"));
@@ -77,8 +82,8 @@ class PartnerDashboardTest extends ContainerTestSupport {
 
 	@Test
 	void missingOrUnknownKeysAreUnauthorized() {
-		for (Bff.Response response : new Bff.Response[] { this.bff.get("/dashboard", "X-User-Id", "42"),
-				this.bff.get("/dashboard", "X-Api-Key", "not-a-key", "X-User-Id", "42"),
+		for (Bff.Response response : new Bff.Response[] { this.bff.get("/dashboard", "Authorization", Tokens.bearer("42")),
+				this.bff.get("/dashboard", "X-Api-Key", "not-a-key", "Authorization", Tokens.bearer("42")),
 				this.bff.get("/orders/1", "X-Api-Key", "") }) {
 			assertThat(response.status()).isEqualTo(401);
 			assertThat(response.contentType()).isEqualTo("application/problem+json");
@@ -93,7 +98,7 @@ class PartnerDashboardTest extends ContainerTestSupport {
 		int ok = 0;
 		Bff.Response refused = null;
 		for (int i = 0; i < 5 && refused == null; i++) {
-			Bff.Response response = this.bff.get("/dashboard", "X-Api-Key", TINY_KEY, "X-User-Id", "42");
+			Bff.Response response = this.bff.get("/dashboard", "X-Api-Key", TINY_KEY, "Authorization", Tokens.delegated("42", TINY));
 			if (response.status() == 429) {
 				refused = response;
 			}
@@ -109,7 +114,7 @@ class PartnerDashboardTest extends ContainerTestSupport {
 		assertThat(refused.contentType()).isEqualTo("application/problem+json");
 		long retryAfter = Long.parseLong(refused.raw().headers().firstValue("Retry-After").orElseThrow());
 		assertThat(retryAfter).isBetween(1L, 3600L);
-		assertThat(this.bff.get("/dashboard", "X-Api-Key", ACME_KEY, "X-User-Id", "42").status())
+		assertThat(this.bff.get("/dashboard", "X-Api-Key", ACME_KEY, "Authorization", Tokens.delegated("42", ACME)).status())
 			.as("another partner's limit is its own")
 			.isEqualTo(200);
 	}
@@ -119,12 +124,12 @@ class PartnerDashboardTest extends ContainerTestSupport {
 		var schema = OpenApiContract.dashboardSchema(this.bff, "200", "application/json");
 
 		assertThat(OpenApiContract.violations(schema,
-				this.bff.get("/dashboard", "X-Api-Key", ACME_KEY, "X-User-Id", "42").json())).isEmpty();
+				this.bff.get("/dashboard", "X-Api-Key", ACME_KEY, "Authorization", Tokens.delegated("42", ACME)).json())).isEmpty();
 	}
 
 	@Test
-	void healthNeedsNoKey() {
-		assertThat(this.bff.get("/actuator/health").status()).isEqualTo(200);
+	void healthOnTheManagementPortNeedsNoKey() {
+		assertThat(this.management.get("/actuator/health").status()).isEqualTo(200);
 	}
 
 }

@@ -76,7 +76,7 @@ class WebBreakerTest extends ContainerTestSupport {
 	}
 
 	private List<String> degraded() {
-		Bff.Response response = this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+		Bff.Response response = this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID));
 		assertThat(response.status()).isEqualTo(200);
 		List<String> degraded = new ArrayList<>();
 		response.json().get("degraded").forEach((node) -> degraded.add(node.asString()));
@@ -84,14 +84,14 @@ class WebBreakerTest extends ContainerTestSupport {
 	}
 
 	private String accountState() {
-		return this.bff.get("/actuator/health")
+		return this.management.get("/actuator/health")
 			.json()
 			.at("/components/circuitBreakers/details/account/state")
 			.asString();
 	}
 
 	private String prometheus() {
-		return this.bff.get("/actuator/prometheus").body();
+		return this.management.get("/actuator/prometheus").body();
 	}
 
 	private int accountRequests() {

@@ -45,7 +45,7 @@ class WebDashboardScenariosTest extends ContainerTestSupport {
 
 	@Test
 	void healthyDashboardCarriesEverySectionInFull() {
-		Bff.Response response = this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+		Bff.Response response = this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID));
 
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.contentType()).startsWith("application/json");
@@ -56,13 +56,13 @@ class WebDashboardScenariosTest extends ContainerTestSupport {
 	@Test
 	void realResponsesMatchThePublishedOpenApiSchema() {
 		var schema = OpenApiContract.dashboardSchema(this.bff, "200", "application/json");
-		assertThat(OpenApiContract.violations(schema, this.bff.get("/dashboard", "X-User-Id", "42").json())).isEmpty();
+		assertThat(OpenApiContract.violations(schema, this.bff.get("/dashboard", "Authorization", Tokens.bearer("42")).json())).isEmpty();
 		Downstreams.ACCOUNT.stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(500)));
-		assertThat(OpenApiContract.violations(schema, this.bff.get("/dashboard", "X-User-Id", "42").json())).isEmpty();
+		assertThat(OpenApiContract.violations(schema, this.bff.get("/dashboard", "Authorization", Tokens.bearer("42")).json())).isEmpty();
 		assertThat(OpenApiContract.violations(schema, Bff.JSON.readTree("{\"user\":{}}")))
 			.as("a body without degraded and sections breaks the schema")
 			.isNotEmpty();
-		var problem = OpenApiContract.dashboardSchema(this.bff, "400", "application/problem+json");
+		var problem = OpenApiContract.dashboardSchema(this.bff, "401", "application/problem+json");
 		assertThat(OpenApiContract.violations(problem, this.bff.get("/dashboard").json())).isEmpty();
 	}
 
@@ -91,7 +91,7 @@ class WebDashboardScenariosTest extends ContainerTestSupport {
 			.willReturn(answer.get()));
 		double before = calls(dependency, outcome);
 
-		Bff.Response response = this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+		Bff.Response response = this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID));
 
 		assertThat(response.elapsed()).isLessThan(DEADLINE.plusMillis(100));
 		assertThat(calls(dependency, outcome)).as("calls with outcome " + outcome).isEqualTo(before + 1);
@@ -110,32 +110,33 @@ class WebDashboardScenariosTest extends ContainerTestSupport {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "", " ", "../42", "42 OR 1=1", "é", "0123456789012345678901234567890123456789012345678901234567890123456789" })
-	void invalidUserIdIsABadRequestProblemAndCallsNothing(String userId) {
-		Bff.Response response = this.bff.get("/dashboard", "X-User-Id", userId);
+	void aSignedTokenWhoseUserIdIsNotPlainIsUnauthorizedAndCallsNothing(String userId) {
+		Bff.Response response = this.bff.get("/dashboard", "Authorization", Tokens.bearer(userId));
 
-		assertBadRequest(response);
+		assertUnauthorized(response, "Bearer error=\"invalid_token\"");
 	}
 
 	@Test
-	void missingUserIdIsABadRequestProblem() {
-		assertBadRequest(this.bff.get("/dashboard"));
+	void noTokenIsUnauthorizedAndCallsNothing() {
+		assertUnauthorized(this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID), "Bearer");
 	}
 
-	private void assertBadRequest(Bff.Response response) {
-		assertThat(response.status()).isEqualTo(400);
+	private void assertUnauthorized(Bff.Response response, String challenge) {
+		assertThat(response.status()).isEqualTo(401);
 		assertThat(response.contentType()).isEqualTo("application/problem+json");
-		assertThat(response.json().get("status").asInt()).isEqualTo(400);
-		assertThat(response.json().get("detail").asString()).contains("X-User-Id");
+		assertThat(response.json().get("status").asInt()).isEqualTo(401);
+		assertThat(response.raw().headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+				(value) -> assertThat(value).startsWith(challenge));
 		Downstreams.NAMES.forEach((name) -> assertThat(Downstreams.of(name).getAllServeEvents()).isEmpty());
 	}
 
 	@Test
 	void unknownPathAndWrongMethodAreProblems() {
-		Bff.Response notFound = this.bff.get("/no-such-thing", "X-User-Id", Downstreams.USER_ID);
+		Bff.Response notFound = this.bff.get("/no-such-thing", "Authorization", Tokens.bearer(Downstreams.USER_ID));
 		assertThat(notFound.status()).isEqualTo(404);
 		assertThat(notFound.contentType()).isEqualTo("application/problem+json");
 
-		Bff.Response wrongMethod = this.bff.send("DELETE", "/dashboard", "X-User-Id", Downstreams.USER_ID);
+		Bff.Response wrongMethod = this.bff.send("DELETE", "/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID));
 		assertThat(wrongMethod.status()).isEqualTo(405);
 		assertThat(wrongMethod.contentType()).isEqualTo("application/problem+json");
 	}
@@ -147,7 +148,7 @@ class WebDashboardScenariosTest extends ContainerTestSupport {
 			.atPriority(1)
 			.willReturn(aResponse().withStatus(500)));
 
-		Bff.Response response = this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID, "traceparent",
+		Bff.Response response = this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID), "traceparent",
 				"00-" + traceId + "-00f067aa0ba902b7-01");
 
 		assertThat(response.status()).isEqualTo(200);
@@ -164,7 +165,7 @@ class WebDashboardScenariosTest extends ContainerTestSupport {
 
 	@Test
 	void aTraceIsStartedWhenTheClientSendsNone() {
-		this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+		this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID));
 
 		Downstreams.USER.verify(getRequestedFor(urlPathEqualTo(Downstreams.path("user"))).withHeader("traceparent",
 				matching("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]")));
@@ -172,14 +173,14 @@ class WebDashboardScenariosTest extends ContainerTestSupport {
 
 	@Test
 	void dependenciesAreCalledInParallel() {
-		this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID); // warm the connection pools
+		this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID)); // warm the connection pools
 		for (String dependency : Downstreams.NAMES) {
 			Downstreams.of(dependency).stubFor(any(anyUrl())
 				.atPriority(1)
 				.willReturn(okJson(Downstreams.contract(dependency)).withFixedDelay(200)));
 		}
 
-		Bff.Response response = this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+		Bff.Response response = this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID));
 
 		assertThat(response.json()).isEqualTo(expectedDashboard(List.of()));
 		assertThat(response.elapsed()).as("three 200 ms calls in parallel").isLessThan(Duration.ofMillis(400));
@@ -192,10 +193,10 @@ class WebDashboardScenariosTest extends ContainerTestSupport {
 			.willReturn(aResponse().withStatus(503)));
 		long before = dashboards("1");
 
-		this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+		this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID));
 
 		assertThat(dashboards("1")).isEqualTo(before + 1);
-		assertThat(this.bff.get("/actuator/prometheus").body())
+		assertThat(this.management.get("/actuator/prometheus").body())
 			.contains("bff_dashboard_seconds_count{degraded=\"1\",outcome=\"ok\"}")
 			.contains("resilience4j_circuitbreaker_state{name=\"activity\",state=\"closed\"} 1.0")
 			.contains("bff_downstream_calls_seconds_count{dependency=\"activity\",outcome=\"error_status\"}");

@@ -19,10 +19,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @ExtendWith(OutputCaptureExtension.class)
 class WebInvalidConfigurationTest {
 
-	private static final String[] VALID = { "--server.port=0",
+	private static final String[] VALID = { "--server.port=0", "--management.server.port=0",
 			"--gateway.dependencies.instances.user.base-url=http://127.0.0.1:1",
 			"--gateway.dependencies.instances.activity.base-url=http://127.0.0.1:1",
-			"--gateway.dependencies.instances.account.base-url=http://127.0.0.1:1" };
+			"--gateway.dependencies.instances.account.base-url=http://127.0.0.1:1",
+			"--gateway.security.jwt.issuer=https://idp.example", "--gateway.security.jwt.audiences=bff",
+			"--gateway.security.jwt.jwk-set-uri=http://127.0.0.1:1/jwks" };
 
 	@Test
 	void outOfRangeBreakerSettingStopsStartup(CapturedOutput output) {
@@ -35,9 +37,55 @@ class WebInvalidConfigurationTest {
 
 	@Test
 	void missingBaseUrlStopsStartup() {
-		assertThatThrownBy(() -> SpringApplication.run(WebBffApplication.class, "--server.port=0"))
+		assertThatThrownBy(() -> SpringApplication.run(WebBffApplication.class, "--server.port=0",
+				"--management.server.port=0", "--gateway.security.jwt.issuer=https://idp.example",
+				"--gateway.security.jwt.audiences=bff", "--gateway.security.jwt.jwk-set-uri=http://127.0.0.1:1/jwks"))
 			.rootCause()
 			.hasMessageStartingWith("gateway.dependencies.instances.user.base-url must be set");
+	}
+
+	@Test
+	void noTokenIssuerStopsStartup() {
+		assertThatThrownBy(() -> SpringApplication.run(WebBffApplication.class, "--server.port=0",
+				"--management.server.port=0", "--gateway.dependencies.instances.user.base-url=http://127.0.0.1:1",
+				"--gateway.dependencies.instances.activity.base-url=http://127.0.0.1:1",
+				"--gateway.dependencies.instances.account.base-url=http://127.0.0.1:1"))
+			.rootCause()
+			.hasMessageStartingWith("gateway.security.jwt.issuer must be set");
+	}
+
+	@Test
+	void noSigningKeysStopStartup() {
+		assertThatThrownBy(() -> SpringApplication.run(WebBffApplication.class, "--server.port=0",
+				"--management.server.port=0", "--gateway.dependencies.instances.user.base-url=http://127.0.0.1:1",
+				"--gateway.dependencies.instances.activity.base-url=http://127.0.0.1:1",
+				"--gateway.dependencies.instances.account.base-url=http://127.0.0.1:1",
+				"--gateway.security.jwt.issuer=https://idp.example", "--gateway.security.jwt.audiences=bff"))
+			.rootCause()
+			.hasMessageStartingWith("gateway.security.jwt.jwk-set-uri or gateway.security.jwt.public-key-location must be set");
+	}
+
+	@Test
+	void edgeAuthorizerClaimsAreRefusedOutsideLambda() {
+		assertThatThrownBy(() -> start("--gateway.security.jwt.edge-authorizer=true")).rootCause()
+			.hasMessage("gateway.security.jwt.edge-authorizer must be false outside the Lambda edge (only API "
+					+ "Gateway's authorizer can vouch for claims), but was true");
+	}
+
+	@Test
+	void aTrustedProxyThatIsNotAnAddressStopsStartup(CapturedOutput output) {
+		assertThatThrownBy(() -> start("--gateway.security.trusted-proxies=alb.internal")).isNotNull();
+		assertThat(output).contains("gateway.security.trusted-proxies[0] must be an IP address or CIDR block "
+				+ "(e.g. 10.0.0.0/16), but was 'alb.internal'");
+	}
+
+	@Test
+	void aRouteClaimingTheDashboardIsRejected(@TempDir Path dir) throws Exception {
+		Path routes = dir.resolve("web-bff.yml");
+		Files.writeString(routes, Strangled.table(30).replace("[/echo/**]", "[/echo/**, /dashboard]"));
+
+		assertThatThrownBy(() -> start("--gateway.routes.file=" + routes)).rootCause()
+			.hasMessage(routes + ": routes[1].paths[1] must not claim the BFF's own path /dashboard, but was '/dashboard'");
 	}
 
 	@Test

@@ -39,7 +39,7 @@ class WebLambdaBreakerTest {
 		Downstreams.ACCOUNT.stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(500)));
 		LambdaEdge v1 = new LambdaEdge(handler, LambdaEdge.Format.V1);
 		LambdaEdge v2 = new LambdaEdge(handler, LambdaEdge.Format.V2);
-		Edge.Request dashboard = Edge.Request.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+		Edge.Request dashboard = Edge.Request.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID));
 
 		for (int i = 0; i < 3; i++) {
 			assertDegradedAccount((i % 2 == 0) ? v1.send(dashboard) : v2.send(dashboard));

@@ -93,7 +93,7 @@ class WebParityTest {
 
 	@Test
 	void healthyDashboard() {
-		Edge.Response response = sameOnEveryEdge(Edge.Request.get("/dashboard", "X-User-Id", Downstreams.USER_ID));
+		Edge.Response response = sameOnEveryEdge(Edge.Request.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID)));
 
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.json()).isEqualTo(WebDashboardScenariosTest.expectedDashboard(List.of()));
@@ -116,7 +116,7 @@ class WebParityTest {
 	void degradation(String dependency, String fault, Supplier<ResponseDefinitionBuilder> answer) {
 		Downstreams.of(dependency).stubFor(any(anyUrl()).atPriority(1).willReturn(answer.get()));
 
-		Edge.Response response = sameOnEveryEdge(Edge.Request.get("/dashboard", "X-User-Id", Downstreams.USER_ID));
+		Edge.Response response = sameOnEveryEdge(Edge.Request.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID)));
 
 		if (dependency.equals("user")) {
 			assertThat(response.status()).isEqualTo(503);
@@ -129,22 +129,26 @@ class WebParityTest {
 	}
 
 	@Test
-	void missingUserId() {
-		Edge.Response response = sameOnEveryEdge(Edge.Request.get("/dashboard"));
+	void noToken() {
+		Edge.Response response = sameOnEveryEdge(Edge.Request.get("/dashboard", "X-User-Id", Downstreams.USER_ID));
 
-		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.status()).isEqualTo(401);
 		assertThat(response.contentType()).isEqualTo("application/problem+json");
+		assertThat(response.headers().get("www-authenticate")).isEqualTo("Bearer");
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { " ", "../42", "42;drop" })
-	void invalidUserId(String userId) {
-		assertThat(sameOnEveryEdge(Edge.Request.get("/dashboard", "X-User-Id", userId)).status()).isEqualTo(400);
+	void aTokenWhoseUserIdIsNotPlain(String userId) {
+		Edge.Response response = sameOnEveryEdge(Edge.Request.get("/dashboard", "Authorization", Tokens.bearer(userId)));
+
+		assertThat(response.status()).isEqualTo(401);
+		assertThat(response.headers().get("www-authenticate")).startsWith("Bearer error=\"invalid_token\"");
 	}
 
 	@Test
 	void unknownPath() {
-		Edge.Response response = sameOnEveryEdge(Edge.Request.get("/no/such/path", "X-User-Id", "42"));
+		Edge.Response response = sameOnEveryEdge(Edge.Request.get("/no/such/path", "Authorization", Tokens.bearer("42")));
 
 		assertThat(response.status()).isEqualTo(404);
 		assertThat(response.contentType()).isEqualTo("application/problem+json");
@@ -153,7 +157,7 @@ class WebParityTest {
 	@Test
 	void wrongMethod() {
 		Edge.Response response = sameOnEveryEdge(
-				Edge.Request.get("/dashboard", "X-User-Id", "42").withMethod("DELETE"));
+				Edge.Request.get("/dashboard", "Authorization", Tokens.bearer("42")).withMethod("DELETE"));
 
 		assertThat(response.status()).isEqualTo(405);
 		assertThat(response.headers().get("allow")).isEqualTo("GET");
@@ -171,7 +175,7 @@ class WebParityTest {
 	void stranglerRoutesPickTheSameSideForAUserOnEveryEdge() {
 		List<String> sides = new ArrayList<>();
 		for (int i = 0; i < 40; i++) {
-			Edge.Response response = sameOnEveryEdge(Edge.Request.get("/orders/1", "X-User-Id", "user-" + i));
+			Edge.Response response = sameOnEveryEdge(Edge.Request.get("/orders/1", "Authorization", Tokens.bearer("user-" + i)));
 			assertThat(response.status()).isEqualTo(200);
 			sides.add(response.headers().get("x-strangler-side"));
 		}
@@ -214,7 +218,7 @@ class WebParityTest {
 
 	@Test
 	void snapStartPrimingRunsBothEventFormatsAndCallsNoDependency() throws Exception {
-		assertThat(handler.prime()).containsExactly(400, 400);
+		assertThat(handler.prime()).containsExactly(401, 401);
 
 		Downstreams.NAMES.forEach((name) -> assertThat(Downstreams.of(name).getAllServeEvents()).isEmpty());
 	}
@@ -224,7 +228,7 @@ class WebParityTest {
 		Downstreams.ACCOUNT.stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(500)));
 
 		new LambdaEdge(handler, LambdaEdge.Format.V2)
-			.send(Edge.Request.get("/dashboard", "X-User-Id", Downstreams.USER_ID));
+			.send(Edge.Request.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID)));
 
 		List<JsonNode> documents = output.getOut()
 			.lines()

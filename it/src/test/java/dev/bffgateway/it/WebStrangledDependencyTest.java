@@ -39,7 +39,7 @@ class WebStrangledDependencyTest extends ContainerTestSupport {
 
 	@Test
 	void theNewServiceAnswersForTheAccountSection() {
-		Bff.Response response = this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+		Bff.Response response = this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID));
 
 		ObjectNode expected = (ObjectNode) WebDashboardScenariosTest.expectedDashboard(List.of());
 		expected.set("account", Bff.JSON.readTree("{\"servedBy\":\"new\"}"));
@@ -53,7 +53,7 @@ class WebStrangledDependencyTest extends ContainerTestSupport {
 		Strangled.NEW.stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
 		double before = fallbacks();
 
-		Bff.Response response = this.bff.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+		Bff.Response response = this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID));
 
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.json()).isEqualTo(WebDashboardScenariosTest.expectedDashboard(List.of()));

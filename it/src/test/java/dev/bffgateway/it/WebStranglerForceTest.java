@@ -16,7 +16,7 @@ class WebStranglerForceTest extends StranglerTestSupport {
 	void theForcedSideServesWhateverTheWeightSays() {
 		for (int i = 0; i < 20; i++) {
 			for (String side : new String[] { "legacy", "new" }) {
-				Bff.Response response = this.bff.get("/orders/1", "X-User-Id", "user-" + i, "X-Strangler-Force", side);
+				Bff.Response response = this.bff.get("/orders/1", "Authorization", Tokens.bearer("user-" + i), "X-Strangler-Force", side);
 				assertThat(response.raw().headers().firstValue("X-Strangler-Side")).contains(side);
 				assertThat(response.json().get("servedBy").asString()).isEqualTo(side);
 			}
@@ -25,8 +25,8 @@ class WebStranglerForceTest extends StranglerTestSupport {
 
 	@Test
 	void anUnknownForceValueIsIgnored() {
-		Bff.Response plain = this.bff.get("/orders/1", "X-User-Id", "user-3");
-		Bff.Response odd = this.bff.get("/orders/1", "X-User-Id", "user-3", "X-Strangler-Force", "both");
+		Bff.Response plain = this.bff.get("/orders/1", "Authorization", Tokens.bearer("user-3"));
+		Bff.Response odd = this.bff.get("/orders/1", "Authorization", Tokens.bearer("user-3"), "X-Strangler-Force", "both");
 
 		assertThat(odd.raw().headers().firstValue("X-Strangler-Side"))
 			.isEqualTo(plain.raw().headers().firstValue("X-Strangler-Side"));

@@ -40,7 +40,7 @@ class WebStranglerTest extends StranglerTestSupport {
 	}
 
 	private String side(String userId) {
-		Bff.Response response = this.bff.get("/orders/1", "X-User-Id", userId);
+		Bff.Response response = this.bff.get("/orders/1", "Authorization", Tokens.bearer(userId));
 		assertThat(response.status()).isEqualTo(200);
 		String side = response.raw().headers().firstValue("X-Strangler-Side").orElseThrow();
 		assertThat(response.json().get("servedBy").asString()).isEqualTo(side);
@@ -48,7 +48,7 @@ class WebStranglerTest extends StranglerTestSupport {
 	}
 
 	private int weight() {
-		return this.bff.get("/actuator/strangler").json().at("/routes/0/weight").asInt();
+		return this.management.get("/actuator/strangler").json().at("/routes/0/weight").asInt();
 	}
 
 	@Test
@@ -70,7 +70,7 @@ class WebStranglerTest extends StranglerTestSupport {
 		String natural = side("user-1");
 		String other = natural.equals("new") ? "legacy" : "new";
 
-		Bff.Response forced = this.bff.get("/orders/1", "X-User-Id", "user-1", "X-Strangler-Force", other);
+		Bff.Response forced = this.bff.get("/orders/1", "Authorization", Tokens.bearer("user-1"), "X-Strangler-Force", other);
 
 		assertThat(forced.raw().headers().firstValue("X-Strangler-Side")).contains(natural);
 	}
@@ -90,7 +90,7 @@ class WebStranglerTest extends StranglerTestSupport {
 
 		assertThat(this.meters.counter("bff.strangler.requests", "route", "echo", "side", "legacy", "outcome", "fallback")
 			.count()).isEqualTo(before + 10);
-		assertThat(this.bff.get("/actuator/strangler").json().at("/routes/1/sides/new/breaker").asString())
+		assertThat(this.management.get("/actuator/strangler").json().at("/routes/1/sides/new/breaker").asString())
 			.isEqualTo("OPEN");
 	}
 
@@ -115,7 +115,7 @@ class WebStranglerTest extends StranglerTestSupport {
 		AtomicInteger served = new AtomicInteger();
 		Thread traffic = Thread.ofPlatform().start(() -> {
 			while (running.get()) {
-				int status = this.bff.get("/orders/7", "X-User-Id", "user-" + served.get() % 50).status();
+				int status = this.bff.get("/orders/7", "Authorization", Tokens.bearer("user-" + served.get() % 50)).status();
 				served.incrementAndGet();
 				if (status >= 500) {
 					failures.incrementAndGet();
@@ -141,13 +141,13 @@ class WebStranglerTest extends StranglerTestSupport {
 
 	@Test
 	void invalidEditIsRejectedAndTheLastGoodTableStays() {
-		double rejected = this.bff.get("/actuator/strangler").json().get("rejectedReloads").asDouble();
+		double rejected = this.management.get("/actuator/strangler").json().get("rejectedReloads").asDouble();
 
 		Strangled.write(Strangled.table(30).replace("weight: 100", "weight: 140"));
 
 		await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(
-				this.bff.get("/actuator/strangler").json().get("rejectedReloads").asDouble()).isEqualTo(rejected + 1));
-		var view = this.bff.get("/actuator/strangler").json();
+				this.management.get("/actuator/strangler").json().get("rejectedReloads").asDouble()).isEqualTo(rejected + 1));
+		var view = this.management.get("/actuator/strangler").json();
 		assertThat(view.at("/lastReload/accepted").asBoolean()).isFalse();
 		assertThat(view.at("/lastReload/error").asString())
 			.isEqualTo(Strangled.ROUTES_FILE + ": routes[1].weight must be 0..100, but was 140");
@@ -180,8 +180,8 @@ class WebStranglerTest extends StranglerTestSupport {
 		Strangled.NEW.stubFor(any(anyUrl()).atPriority(1)
 			.willReturn(aResponse().withStatus(200).withHeader("Set-Cookie", "session=alice-secret; Path=/")));
 
-		Bff.Response alice = this.bff.get("/echo/alice", "X-User-Id", "alice");
-		this.bff.get("/echo/bob", "X-User-Id", "bob");
+		Bff.Response alice = this.bff.get("/echo/alice", "Authorization", Tokens.bearer("alice"));
+		this.bff.get("/echo/bob", "Authorization", Tokens.bearer("bob"));
 
 		assertThat(alice.raw().headers().firstValue("Set-Cookie")).contains("session=alice-secret; Path=/");
 		List<LoggedRequest> received = Strangled.NEW.findAll(anyRequestedFor(anyUrl()));
