@@ -41,7 +41,10 @@ final class Strangled {
 		}
 	}
 
-	/** The test table: {@code orders} split by weight on X-User-Id; {@code echo} all-new, per request. */
+	/**
+	 * The test table: {@code orders} split by weight on X-User-Id (which the BFF sets from the verified token);
+	 * {@code echo} all-new, per request; {@code public} all-legacy and open to anonymous callers.
+	 */
 	static String table(int ordersWeight) {
 		return """
 				routes:
@@ -57,6 +60,12 @@ final class Strangled {
 				    legacy-uri: %1$s
 				    new-uri: %2$s
 				    weight: 100
+				  - id: public
+				    paths: [/public/**]
+				    legacy-uri: %1$s
+				    new-uri: %2$s
+				    weight: 0
+				    auth: none
 				""".formatted(LEGACY.baseUrl(), NEW.baseUrl(), ordersWeight);
 	}
 

@@ -1,0 +1,318 @@
+package dev.bffgateway.it;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.bffgateway.core.demo.DemoTokens;
+import dev.bffgateway.web.WebBffApplication;
+import dev.bffgateway.web.WebBffLambdaHandler;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * web-bff as the trust boundary, on the container edge and on the Lambda edge fed REST (v1) and HTTP API (v2)
+ * events: identity only from a verified token, paths only in normal form, nothing a client says about who or
+ * where it is believed, operator surfaces off the public port, and clients unable to trip a breaker for others.
+ * Every refusal is checked in the backends' journals (WireMock): nothing outside a route was reached.
+ */
+@SpringBootTest(classes = WebBffApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "gateway.security.limits.body-size=2KB", "gateway.routes.poll-interval=0s",
+				"gateway.dependencies.defaults.breaker.sliding-window-size=4",
+				"gateway.dependencies.defaults.breaker.minimum-number-of-calls=4" })
+class SecurityTest {
+
+	static WebBffLambdaHandler handler;
+
+	@DynamicPropertySource
+	static void downstreams(DynamicPropertyRegistry registry) {
+		Downstreams.register(registry);
+		registry.add("gateway.routes.file", Strangled.ROUTES_FILE::toString);
+	}
+
+	@BeforeAll
+	static void startLambda() {
+		Strangled.write(Strangled.table(30));
+		if (handler == null) {
+			Map<String, String> environment = new HashMap<>(LambdaEdges.downstreams());
+			environment.put("gateway.routes.file", Strangled.ROUTES_FILE.toString());
+			environment.put("gateway.security.limits.body-size", "2KB");
+			handler = LambdaEdges.start(WebBffLambdaHandler::new, environment);
+		}
+	}
+
+	@LocalServerPort
+	int port;
+
+	@LocalManagementPort
+	int managementPort;
+
+	@Autowired
+	CircuitBreakerRegistry breakers;
+
+	List<Edge> edges;
+
+	@BeforeEach
+	void healthy() {
+		Downstreams.healthy();
+		Strangled.healthy();
+		this.breakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
+		this.edges = List.of(new ContainerEdge(this.port), new LambdaEdge(handler, LambdaEdge.Format.V1),
+				new LambdaEdge(handler, LambdaEdge.Format.V2));
+	}
+
+	private static List<LoggedRequest> reached() {
+		List<LoggedRequest> all = new java.util.ArrayList<>(Strangled.LEGACY.findAll(anyRequestedFor(anyUrl())));
+		all.addAll(Strangled.NEW.findAll(anyRequestedFor(anyUrl())));
+		return all;
+	}
+
+	// --- identity ---------------------------------------------------------------------------------------------
+
+	@Test
+	void aForgedUserIdIsIgnoredOnTheDashboardAndTheProxy() {
+		Edge.Response dashboard = Parity.sameOnEveryEdge(this.edges, Edge.Request.get("/dashboard", "Authorization",
+				Tokens.bearer(Downstreams.USER_ID), "X-User-Id", "43"));
+		assertThat(dashboard.status()).isEqualTo(200);
+		assertThat(dashboard.json().at("/user/id").asString()).isEqualTo(Downstreams.USER_ID);
+		for (String dependency : Downstreams.NAMES) {
+			assertThat(Downstreams.of(dependency).getAllServeEvents()).allSatisfy((event) -> {
+				assertThat(event.getRequest().getUrl()).doesNotContain("43");
+				assertThat(event.getRequest().getHeader("X-User-Id")).isEqualTo(Downstreams.USER_ID);
+			});
+		}
+
+		Edge.Response proxied = Parity.sameOnEveryEdge(this.edges, Edge.Request.get("/orders/1", "Authorization",
+				Tokens.bearer("alice"), "X-User-Id", "bob", "X-Partner-Id", "acme"));
+		assertThat(proxied.status()).isEqualTo(200);
+		assertThat(reached()).hasSize(this.edges.size()).allSatisfy((request) -> {
+			assertThat(request.getHeader("X-User-Id")).isEqualTo("alice");
+			assertThat(request.containsHeader("X-Partner-Id")).isFalse();
+			assertThat(request.containsHeader("Authorization")).as("the token is passed on to the route").isTrue();
+		});
+	}
+
+	@Test
+	void aPublicRouteTakesAnonymousCallersAndForwardsNoIdentity() {
+		Edge.Response response = Parity.sameOnEveryEdge(this.edges, Edge.Request.get("/public/prices", "X-User-Id", "bob"));
+
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(reached()).hasSize(this.edges.size())
+			.allSatisfy((request) -> assertThat(request.containsHeader("X-User-Id")).isFalse());
+	}
+
+	static List<Object[]> badTokens() {
+		Instant now = Instant.now();
+		Function<DemoTokens.Token, String> signed = DemoTokens.Token::sign;
+		return List.<Object[]>of(new Object[] { "expired", signed.apply(Tokens.ISSUER.token("42").issuedAt(now.minusSeconds(7200)).expiresAt(now.minusSeconds(300))) },
+				new Object[] { "not yet valid", signed.apply(Tokens.ISSUER.token("42").notBefore(now.plusSeconds(600))) },
+				new Object[] { "no expiry", signed.apply(Tokens.ISSUER.token("42").claim("exp", null)) },
+				new Object[] { "signed by a stranger", Tokens.ISSUER.token("42").signByStranger() },
+				new Object[] { "alg none", Tokens.ISSUER.token("42").unsigned() },
+				new Object[] { "HS256 with the public key", Tokens.ISSUER.token("42").hmacWithPublicKey() },
+				new Object[] { "another issuer", signed.apply(Tokens.ISSUER.token("42").issuer("https://evil.example")) },
+				new Object[] { "malformed", "not.a.jwt" }, new Object[] { "garbage", "%%%" });
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("badTokens")
+	void aTokenThatIsNotValidIsUnauthorized(String why, String token) {
+		for (String path : List.of("/dashboard", "/orders/1")) {
+			Edge.Response response = Parity.sameOnEveryEdge(this.edges,
+					Edge.Request.get(path, "Authorization", "Bearer " + token));
+
+			assertThat(response.status()).as(why + " on " + path).isEqualTo(401);
+			assertThat(response.contentType()).isEqualTo("application/problem+json");
+			assertThat(response.headers().get("www-authenticate")).startsWith("Bearer error=\"invalid_token\"");
+			assertThat(response.body()).doesNotContain(token);
+		}
+		assertThat(reached()).isEmpty();
+		Downstreams.NAMES.forEach((name) -> assertThat(Downstreams.of(name).getAllServeEvents()).isEmpty());
+	}
+
+	@Test
+	void noTokenIsUnauthorizedWithABareChallenge() {
+		for (String path : List.of("/dashboard", "/orders/1", "/no/such/path")) {
+			Edge.Response response = Parity.sameOnEveryEdge(this.edges, Edge.Request.get(path, "X-User-Id", "42"));
+
+			assertThat(response.status()).as(path).isEqualTo(401);
+			assertThat(response.headers().get("www-authenticate")).isEqualTo("Bearer");
+		}
+		assertThat(reached()).isEmpty();
+	}
+
+	@Test
+	void aValidTokenForAnotherAudienceOrWithoutTheScopeIsForbidden() {
+		Edge.Response audience = Parity.sameOnEveryEdge(this.edges, Edge.Request.get("/dashboard", "Authorization",
+				"Bearer " + Tokens.ISSUER.token("42").audience("another-api").sign()));
+		assertThat(audience.status()).isEqualTo(403);
+		assertThat(audience.contentType()).isEqualTo("application/problem+json");
+		assertThat(audience.json().get("detail").asString()).contains("audience");
+
+		Edge.Response scope = Parity.sameOnEveryEdge(this.edges, Edge.Request.get("/dashboard", "Authorization",
+				"Bearer " + Tokens.ISSUER.token("42").scope("profile").sign()));
+		assertThat(scope.status()).isEqualTo(403);
+		assertThat(scope.headers().get("www-authenticate")).isEqualTo("Bearer error=\"insufficient_scope\"");
+		Downstreams.NAMES.forEach((name) -> assertThat(Downstreams.of(name).getAllServeEvents()).isEmpty());
+	}
+
+	// --- paths ------------------------------------------------------------------------------------------------
+
+	/** Paths that try to leave the {@code /orders} route's prefix, or to smuggle a second meaning past it. */
+	static List<String> trickyPaths() {
+		return List.of("/orders/../dashboard", "/orders/../public/x", "/orders/%2e%2e/dashboard", "/orders/%2E%2e/x",
+				"/orders/.%2e/x", "/orders/%2e./x", "/orders/%252e%252e/x", "/orders/./1", "/orders/%2e/1",
+				"/orders;x=1/1", "/orders/1;jsessionid=1", "/orders/..;/admin", "/orders/a%2Fb", "/orders/a%2fb",
+				"/orders%2F..%2Fadmin", "/orders/a%5Cb", "/orders/a%5cb", "//orders/1", "/orders//1",
+				"/orders/%00", "/public/../orders/1", "/public/%2e%2e/orders/1");
+	}
+
+	@ParameterizedTest
+	@MethodSource("trickyPaths")
+	void aPathNotInNormalFormIsABadRequestAndReachesNoBackend(String path) {
+		String token = Tokens.bearer("alice");
+		Edge.Response container = RawHttp.send(this.port, "GET", path, "Authorization", token);
+		assertThat(container.status()).as("container " + path).isEqualTo(400);
+		assertThat(container.contentType()).startsWith("application/problem+json");
+		for (Edge edge : this.edges.subList(1, this.edges.size())) {
+			Edge.Response response = edge.send(Edge.Request.get(path, "Authorization", token));
+			assertThat(response.status()).as(edge.name() + " " + path).isEqualTo(400);
+			assertThat(response.contentType()).startsWith("application/problem+json");
+		}
+		assertThat(reached()).isEmpty();
+	}
+
+	@Test
+	void aRawBackslashIsABadRequest() {
+		Edge.Response response = RawHttp.send(this.port, "GET", "/orders/a\\b", "Authorization", Tokens.bearer("alice"));
+
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.contentType()).startsWith("application/problem+json");
+		assertThat(reached()).isEmpty();
+	}
+
+	@Test
+	void aNormalPathReachesTheBackendUnchanged() {
+		Edge.Response response = RawHttp.send(this.port, "GET", "/orders/a-b_c~1?q=%2F&q=2", "Authorization",
+				Tokens.bearer("alice"));
+
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(reached()).singleElement().satisfies((request) -> assertThat(request.getUrl()).isEqualTo("/orders/a-b_c~1?q=%2F&q=2"));
+	}
+
+	// --- what a client says about where it came from ------------------------------------------------------------
+
+	@Test
+	void forwardedHeadersFromAnUntrustedPeerAreDropped() {
+		Parity.sameOnEveryEdge(this.edges, Edge.Request.get("/echo/where", "Authorization", Tokens.bearer("alice"),
+				"X-Forwarded-Host", "evil.example", "X-Forwarded-For", "6.6.6.6", "X-Forwarded-Proto", "gopher",
+				"Forwarded", "for=6.6.6.6;host=evil.example", "X-Real-IP", "6.6.6.6"));
+
+		assertThat(reached()).hasSize(this.edges.size()).allSatisfy((request) -> {
+			for (String header : List.of("X-Forwarded-Host", "X-Forwarded-For", "X-Forwarded-Proto", "Forwarded", "X-Real-IP")) {
+				String value = request.containsHeader(header) ? request.getHeader(header) : "";
+				assertThat(value).as(header).doesNotContain("evil.example").doesNotContain("6.6.6.6").doesNotContain("gopher");
+			}
+		});
+	}
+
+	@Test
+	void headersNamedInConnectionAreNotForwarded() {
+		Parity.sameOnEveryEdge(this.edges, Edge.Request.get("/echo/hop", "Authorization", Tokens.bearer("alice"),
+				"Connection", "X-Hop-Secret, keep-alive", "Proxy-Connection", "X-Other-Hop", "X-Hop-Secret", "s3cret",
+				"X-Other-Hop", "1", "X-Kept", "yes"));
+
+		assertThat(reached()).hasSize(this.edges.size()).allSatisfy((request) -> {
+			assertThat(request.containsHeader("X-Hop-Secret")).isFalse();
+			assertThat(request.containsHeader("X-Other-Hop")).isFalse();
+			assertThat(request.containsHeader("Proxy-Connection")).isFalse();
+			assertThat(request.getHeader("X-Kept")).isEqualTo("yes");
+		});
+	}
+
+	// --- operator surfaces ----------------------------------------------------------------------------------------
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/actuator/health", "/actuator/strangler", "/actuator/prometheus", "/actuator" })
+	void theActuatorIsNotOnThePublicPort(String path) {
+		Edge.Response anonymous = new ContainerEdge(this.port).send(Edge.Request.get(path));
+		Edge.Response identified = new ContainerEdge(this.port).send(Edge.Request.get(path, "Authorization", Tokens.bearer("alice")));
+
+		assertThat(anonymous.status()).isEqualTo(401);
+		assertThat(identified.status()).isEqualTo(404);
+		assertThat(identified.body()).doesNotContain(Strangled.LEGACY.baseUrl()).doesNotContain("UP");
+		assertThat(new ContainerEdge(this.managementPort).send(Edge.Request.get("/actuator/health")).status()).isEqualTo(200);
+	}
+
+	// --- limits ---------------------------------------------------------------------------------------------------
+
+	@Test
+	void oversizeHeadersUriAndBodyAreProblemsOnEveryEdge() {
+		Edge.Response headers = Parity.sameOnEveryEdge(this.edges, Edge.Request.get("/dashboard", "Authorization",
+				Tokens.bearer("42"), "X-Big", "a".repeat(10_000)));
+		assertThat(headers.status()).isEqualTo(431);
+		assertThat(headers.contentType()).isEqualTo("application/problem+json");
+
+		Edge.Request longUri = new Edge.Request("GET", "/orders/1", "q=" + "a".repeat(5_000),
+				Map.of("Authorization", List.of(Tokens.bearer("alice"))), null);
+		assertThat(Parity.sameOnEveryEdge(this.edges, longUri).status()).isEqualTo(414);
+
+		Edge.Request bigBody = new Edge.Request("POST", "/echo/upload", "", Map.of("Authorization",
+				List.of(Tokens.bearer("alice")), "Content-Type", List.of("application/json")), "{\"x\":\"" + "a".repeat(3_000) + "\"}");
+		Edge.Response body = Parity.sameOnEveryEdge(this.edges, bigBody);
+		assertThat(body.status()).isEqualTo(413);
+		assertThat(body.contentType()).isEqualTo("application/problem+json");
+		assertThat(reached()).isEmpty();
+	}
+
+	// --- breakers count the backend's failures only -------------------------------------------------------------
+
+	@Test
+	void fiftyAbortedUploadsLeaveTheRouteBreakerClosed() {
+		String token = Tokens.bearer("alice");
+		IntStream.range(0, 50).forEach((i) -> RawHttp.abortUpload(this.port, "/echo/upload", "Authorization", token));
+
+		CircuitBreaker breaker = this.breakers.circuitBreaker("route:echo:new");
+		await().untilAsserted(() -> assertThat(breaker.getMetrics().getNumberOfBufferedCalls()
+				+ breaker.getMetrics().getNumberOfNotPermittedCalls()).isZero());
+		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		Edge.Response after = new ContainerEdge(this.port).send(new Edge.Request("POST", "/echo/upload", "",
+				Map.of("Authorization", List.of(token)), "{\"whole\":true}"));
+		assertThat(after.status()).isEqualTo(200);
+		assertThat(after.headers().get("x-strangler-side")).isEqualTo("new");
+	}
+
+	// --- the Lambda edge ------------------------------------------------------------------------------------------
+
+	@Test
+	void repeatedQueryParametersSurviveEveryEdge() {
+		Parity.sameOnEveryEdge(this.edges, new Edge.Request("GET", "/echo/q", "a=1&a=2&b=x%20y",
+				Map.of("Authorization", List.of(Tokens.bearer("alice"))), null));
+
+		assertThat(reached()).hasSize(this.edges.size())
+			.allSatisfy((request) -> assertThat(request.getUrl()).isEqualTo("/echo/q?a=1&a=2&b=x%20y"));
+	}
+
+}
