@@ -240,9 +240,13 @@ class SecurityTest {
 
 	@Test
 	void headersNamedInConnectionAreNotForwarded() {
-		Parity.sameOnEveryEdge(this.edges, Edge.Request.get("/echo/hop", "Authorization", Tokens.bearer("alice"),
-				"Connection", "X-Hop-Secret, keep-alive", "Proxy-Connection", "X-Other-Hop", "X-Hop-Secret", "s3cret",
-				"X-Other-Hop", "1", "X-Kept", "yes"));
+		String[] headers = { "Authorization", Tokens.bearer("alice"), "Connection", "X-Hop-Secret, close",
+				"Proxy-Connection", "X-Other-Hop", "X-Hop-Secret", "s3cret", "X-Other-Hop", "1", "X-Kept", "yes" };
+		// the JDK client will not send Connection itself: the container gets it over a plain socket
+		assertThat(RawHttp.send(this.port, "GET", "/echo/hop", headers).status()).isEqualTo(200);
+		for (Edge edge : this.edges.subList(1, this.edges.size())) {
+			assertThat(edge.send(Edge.Request.get("/echo/hop", headers)).status()).isEqualTo(200);
+		}
 
 		assertThat(reached()).hasSize(this.edges.size()).allSatisfy((request) -> {
 			assertThat(request.containsHeader("X-Hop-Secret")).isFalse();

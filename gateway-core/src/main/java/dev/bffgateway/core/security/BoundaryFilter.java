@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 
@@ -54,12 +55,16 @@ final class BoundaryFilter extends OncePerRequestFilter {
 
 	private final boolean edgeAuthorizer;
 
+	private final boolean lambda;
+
 	/**
 	 * @param properties the limits, the BFF's own headers and the trusted proxies
+	 * @param lambda whether this is the Lambda edge
 	 * @param edgeAuthorizer whether the Lambda edge's authorizer claims ({@link EdgeAuthorizer#HEADER}) are taken;
 	 * the header is hidden either way
 	 */
-	BoundaryFilter(GatewaySecurityProperties properties, boolean edgeAuthorizer) {
+	BoundaryFilter(GatewaySecurityProperties properties, boolean lambda, boolean edgeAuthorizer) {
+		this.lambda = lambda;
 		this.maxHeaderBytes = properties.limits().headerSize().toBytes();
 		this.maxUriLength = properties.limits().uriLength().toBytes();
 		this.maxBodyBytes = properties.limits().bodySize().toBytes();
@@ -78,8 +83,7 @@ final class BoundaryFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		String query = request.getQueryString();
-		long uriLength = request.getRequestURI().length() + ((query != null) ? query.length() + 1 : 0);
+		long uriLength = request.getRequestURI().length() + queryLength(request);
 		if (uriLength > this.maxUriLength) {
 			Problems.write(response, HttpStatus.URI_TOO_LONG,
 					"The request URI is longer than " + this.maxUriLength + " characters.");
@@ -99,6 +103,27 @@ final class BoundaryFilter extends OncePerRequestFilter {
 			request.setAttribute(EdgeAuthorizer.ATTRIBUTE, request.getHeader(EdgeAuthorizer.HEADER));
 		}
 		chain.doFilter(new BoundedRequest(request, hidden(request), this.maxBodyBytes), response);
+	}
+
+	/**
+	 * The query's length. The Lambda adapter keeps no query string, only the parameters it parsed from the event,
+	 * so there the query is measured from them (a form body is never parsed: events carry no servlet forms).
+	 */
+	private long queryLength(HttpServletRequest request) {
+		String query = request.getQueryString();
+		if (query != null) {
+			return query.length() + 1;
+		}
+		if (!this.lambda) {
+			return 0;
+		}
+		long length = 0;
+		for (Map.Entry<String, String[]> parameter : request.getParameterMap().entrySet()) {
+			for (String value : parameter.getValue()) {
+				length += parameter.getKey().length() + value.length() + 2;
+			}
+		}
+		return length;
 	}
 
 	private static long headerBytes(HttpServletRequest request) {

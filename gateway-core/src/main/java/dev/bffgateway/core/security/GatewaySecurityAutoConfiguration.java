@@ -33,7 +33,6 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.converter.RsaKeyConverters;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
@@ -45,6 +44,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.session.DisableEncodeUrlFilter;
@@ -144,14 +144,19 @@ public final class GatewaySecurityAutoConfiguration {
 		var converter = Callers.converter(jwt.userClaim());
 		Access access = new Access(routes.getIfAvailable(), jwt.audiences(), properties.dashboardScopes(),
 				policies.orderedStream().toList());
-		boolean edgeAuthorizer = jwt.edgeAuthorizer() && environment.acceptsProfiles(Profiles.of("lambda"));
-		RequestMatcher management = EndpointRequest.toAnyEndpoint();
+		boolean lambda = environment.acceptsProfiles(Profiles.of("lambda"));
+		boolean edgeAuthorizer = jwt.edgeAuthorizer() && lambda;
+		// on Lambda there is no management context (and no servlet context to look one up in): nothing is actuator
+		RequestMatcher management = lambda ? (request) -> false : EndpointRequest.toAnyEndpoint();
 		http.csrf(AbstractHttpConfigurer::disable) // no cookie carries authority: tokens come in a header
-			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			// no sessions at all: each request carries its token (and the Lambda adapter's requests cannot change
+			// a session id, which session fixation protection would try)
+			.sessionManagement(AbstractHttpConfigurer::disable)
+			.securityContext((context) -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
 			.requestCache(AbstractHttpConfigurer::disable)
 			// an API, not pages: no frame options; caching is the answer's own business (a proxy passes it on)
 			.headers((headers) -> headers.frameOptions((frames) -> frames.disable()).cacheControl((cache) -> cache.disable()))
-			.addFilterBefore(new BoundaryFilter(properties, edgeAuthorizer), DisableEncodeUrlFilter.class);
+			.addFilterBefore(new BoundaryFilter(properties, lambda, edgeAuthorizer), DisableEncodeUrlFilter.class);
 		for (ClientFilter client : clientFilters.orderedStream().toList()) {
 			http.addFilterAfter(new PublicPortOnly(client, management), SecurityContextHolderFilter.class);
 		}
