@@ -128,6 +128,37 @@ class PartnerDashboardTest extends ContainerTestSupport {
 	}
 
 	@Test
+	void aKeyAloneDoesNotReadAUsersData() {
+		Bff.Response response = this.bff.get("/dashboard", "X-Api-Key", ACME_KEY, "X-User-Id", "42");
+
+		assertThat(response.status()).isEqualTo(401);
+		assertThat(response.raw().headers().firstValue("WWW-Authenticate")).contains("Bearer");
+		Downstreams.NAMES.forEach((name) -> assertThat(Downstreams.of(name).getAllServeEvents()).isEmpty());
+	}
+
+	@Test
+	void aTokenDelegatedToAnotherPartnerIsForbidden() {
+		for (String token : new String[] { Tokens.delegated("42", TINY), Tokens.bearer("42") }) {
+			Bff.Response response = this.bff.get("/dashboard", "X-Api-Key", ACME_KEY, "Authorization", token);
+
+			assertThat(response.status()).isEqualTo(403);
+			assertThat(response.contentType()).isEqualTo("application/problem+json");
+		}
+		Downstreams.NAMES.forEach((name) -> assertThat(Downstreams.of(name).getAllServeEvents()).isEmpty());
+	}
+
+	@Test
+	void aPathThatOnlyLooksLikeAnExemptOneStillNeedsAKey() {
+		for (String path : new String[] { "/v3/api-docs/../dashboard", "/actuator/../dashboard", "/v3/api-docs/%2e%2e/dashboard" }) {
+			Edge.Response response = RawHttp.send(this.port, "GET", path, "Authorization", Tokens.delegated("42", ACME));
+			assertThat(response.status()).as(path).isEqualTo(400);
+			assertThat(response.contentType()).isEqualTo("application/problem+json");
+		}
+		assertThat(this.bff.get("/v3/api-docs").status()).as("the API description is public").isEqualTo(200);
+		Downstreams.NAMES.forEach((name) -> assertThat(Downstreams.of(name).getAllServeEvents()).isEmpty());
+	}
+
+	@Test
 	void healthOnTheManagementPortNeedsNoKey() {
 		assertThat(this.management.get("/actuator/health").status()).isEqualTo(200);
 	}
