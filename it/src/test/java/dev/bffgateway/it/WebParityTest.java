@@ -166,7 +166,7 @@ class WebParityTest {
 	@Test
 	void headerNamesAreCaseInsensitiveAndQueryStringsCarried() {
 		Edge.Request request = new Edge.Request("GET", "/dashboard", "utm_source=push&utm_source=mail&x=%2F",
-				Map.of("x-user-id", List.of(Downstreams.USER_ID)), null);
+				Map.of("authorization", List.of(Tokens.bearer(Downstreams.USER_ID))), null);
 
 		assertThat(sameOnEveryEdge(request).status()).isEqualTo(200);
 	}
@@ -185,7 +185,8 @@ class WebParityTest {
 	@Test
 	void aProxiedPostArrivesIdenticallyFromEveryEdge() {
 		Edge.Request post = new Edge.Request("POST", "/echo/orders", "source=app&note=two%20words",
-				Map.of("Content-Type", List.of("application/json"), "X-Custom", List.of("kept")),
+				Map.of("Content-Type", List.of("application/json"), "X-Custom", List.of("kept"), "Authorization",
+						List.of(Tokens.bearer("user-1"))),
 				"{\"item\":\"book\",\"qty\":2}");
 
 		Edge.Response response = sameOnEveryEdge(post);

@@ -82,7 +82,7 @@ class WebStranglerTest extends StranglerTestSupport {
 			.count();
 
 		for (int i = 0; i < 10; i++) {
-			Bff.Response response = this.bff.get("/echo/" + i);
+			Bff.Response response = this.bff.get("/echo/" + i, "Authorization", Tokens.bearer("user-" + i));
 			assertThat(response.status()).isEqualTo(200);
 			assertThat(response.raw().headers().firstValue("X-Strangler-Side")).contains("legacy");
 			assertThat(response.json().get("servedBy").asString()).isEqualTo("legacy");
@@ -99,7 +99,8 @@ class WebStranglerTest extends StranglerTestSupport {
 		Strangled.NEW.stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 		this.breakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
 
-		Bff.Response response = this.bff.send("POST", "/echo/order", "Content-Type", "application/json");
+		Bff.Response response = this.bff.send("POST", "/echo/order", "Content-Type", "application/json", "Authorization",
+				Tokens.bearer("user-1"));
 
 		assertThat(response.status()).isEqualTo(502);
 		assertThat(response.contentType()).isEqualTo("application/problem+json");
@@ -158,7 +159,7 @@ class WebStranglerTest extends StranglerTestSupport {
 
 	@Test
 	void methodPathQueryAndBodyArriveIntactAndHopByHopHeadersDoNot() {
-		Bff.Response response = this.bff.send("POST", "/echo/a%20b/c?q=1&q=two%20words&x=%26", "Content-Type",
+		Bff.Response response = this.bff.send("POST", "/echo/a%20b/c?q=1&q=two%20words&x=%26", "Authorization", Tokens.bearer("user-1"), "Content-Type",
 				"application/json", "X-Custom", "kept", "Keep-Alive", "timeout=5", "TE", "trailers",
 				"Proxy-Authorization", "Basic c2VjcmV0");
 

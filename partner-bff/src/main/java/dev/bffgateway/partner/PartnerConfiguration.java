@@ -1,5 +1,6 @@
 package dev.bffgateway.partner;
 
+import dev.bffgateway.core.routing.RouteShaper;
 import dev.bffgateway.core.security.CallerPolicy;
 import dev.bffgateway.core.security.ClientFilter;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
@@ -16,6 +17,21 @@ class PartnerConfiguration {
 	@Bean
 	RateLimiterRegistry partnerRateLimiters() {
 		return RateLimiterRegistry.ofDefaults();
+	}
+
+	@Bean
+	PartnerAllowLists partnerAllowLists(PartnerProperties properties) {
+		return new PartnerAllowLists(properties);
+	}
+
+	/**
+	 * A partner route's JSON answers carry only the fields on the partner's allow-list for that route id
+	 * ({@code partner.partners.<id>.fields.<route-id>}), failing closed; a route declared
+	 * {@code shape: passthrough} is passed as it is.
+	 */
+	@Bean
+	RouteShaper partnerRouteShaper(PartnerAllowLists allowLists) {
+		return (route, request, answer) -> allowLists.shape(request, route.id(), answer);
 	}
 
 	/** Keys and rate limits, in gateway-core's security chain before the bearer token is checked. */

@@ -25,15 +25,11 @@ class PartnerDashboard extends UserDashboard {
 
 	static final int ACTIVITY_LIMIT = 20;
 
-	private final Map<String, Map<String, AllowList>> allowLists = new LinkedHashMap<>();
+	private final PartnerAllowLists allowLists;
 
-	PartnerDashboard(Downstream downstream, PartnerProperties properties) {
+	PartnerDashboard(Downstream downstream, PartnerAllowLists allowLists) {
 		super(downstream, ACTIVITY_LIMIT);
-		properties.partners().forEach((id, partner) -> {
-			Map<String, AllowList> sections = new LinkedHashMap<>();
-			partner.allowedFields().forEach((section, fields) -> sections.put(section, AllowList.of(fields)));
-			this.allowLists.put(id, sections);
-		});
+		this.allowLists = allowLists;
 	}
 
 	/** Sections appear only where the partner's allow-list names them; their fields are the allowed ones. */
@@ -47,10 +43,10 @@ class PartnerDashboard extends UserDashboard {
 
 	@Override
 	public Map<String, @Nullable Object> sections(Aggregate aggregate) {
-		Map<String, AllowList> allowed = this.allowLists.getOrDefault(currentPartner(), Map.of());
+		String partner = currentPartner();
 		Map<String, @Nullable Object> sections = new LinkedHashMap<>();
 		for (String section : SECTIONS) {
-			AllowList allowList = allowed.get(section);
+			AllowList allowList = this.allowLists.of(partner, section);
 			if (allowList != null) {
 				sections.put(section, aggregate.get(section).map((value) -> allowList.apply((JsonNode) value)).orElse(null));
 			}

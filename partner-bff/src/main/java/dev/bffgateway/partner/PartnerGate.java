@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.bffgateway.core.security.ClientFilter;
-import dev.bffgateway.core.security.Problems;
+import dev.bffgateway.core.problem.Problems;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;

@@ -18,9 +18,21 @@ import java.util.Set;
  * @param sticky where the sticky key comes from
  * @param auth who may call it: a verified user (the default) or anyone
  * @param scopes the scopes a caller's token needs, beyond what every identified request needs
+ * @param shape whether the BFF's {@link RouteShaper} (if it has one) shapes the route's JSON answers
  */
 public record Route(String id, List<String> paths, Set<String> methods, URI legacy, URI newUri, int weight,
-		StickyKey sticky, Auth auth, Set<String> scopes) {
+		StickyKey sticky, Auth auth, Set<String> scopes, Shape shape) {
+
+	/** What a BFF with a {@link RouteShaper} does with a route's answers. */
+	public enum Shape {
+
+		/** Shaped, failing closed (the default): only what the client's allow-list names leaves. */
+		ALLOW_LIST,
+
+		/** Passed through as the backend sent it: declared {@code shape: passthrough}. */
+		PASSTHROUGH
+
+	}
 
 	/** Who may call a route. */
 	public enum Auth {
@@ -36,7 +48,7 @@ public record Route(String id, List<String> paths, Set<String> methods, URI lega
 	/** A route that needs an identified caller and no particular scope. */
 	public Route(String id, List<String> paths, Set<String> methods, URI legacy, URI newUri, int weight,
 			StickyKey sticky) {
-		this(id, paths, methods, legacy, newUri, weight, sticky, Auth.USER, Set.of());
+		this(id, paths, methods, legacy, newUri, weight, sticky, Auth.USER, Set.of(), Shape.ALLOW_LIST);
 	}
 
 	public Route {
@@ -47,6 +59,7 @@ public record Route(String id, List<String> paths, Set<String> methods, URI lega
 		Objects.requireNonNull(newUri, "newUri");
 		Objects.requireNonNull(sticky, "sticky");
 		Objects.requireNonNull(auth, "auth");
+		Objects.requireNonNull(shape, "shape");
 		scopes = Set.copyOf(scopes);
 		if (weight < 0 || weight > 100) {
 			throw new IllegalArgumentException("weight must be 0..100, but was " + weight);

@@ -44,6 +44,7 @@ import org.springframework.core.io.ByteArrayResource;
  *       header: X-User-Id           # or cookie: session; omit for a per-request split
  *     auth: none                    # optional: public; by default a verified user token is needed
  *     scopes: [orders:write]        # optional: scopes the token needs
+ *     shape: passthrough            # optional: a BFF that shapes route answers (partner-bff) passes these as they are
  * </pre>
  *
  * <p>A route may not claim the BFF's own paths ({@code /dashboard}, {@code /actuator/**},
@@ -56,7 +57,7 @@ public final class RouteTableParser {
 	/** What one route looks like in the file, before validation. */
 	record RouteSpec(@Nullable String id, @Nullable List<String> paths, @Nullable List<String> methods,
 			@Nullable String legacyUri, @Nullable String newUri, @Nullable Integer weight,
-			@Nullable StickySpec sticky, @Nullable String auth, @Nullable List<String> scopes) {
+			@Nullable StickySpec sticky, @Nullable String auth, @Nullable List<String> scopes, @Nullable String shape) {
 	}
 
 	/** Where the sticky key comes from: one of header or cookie. */
@@ -174,7 +175,17 @@ public final class RouteTableParser {
 		}
 		return new Route(spec.id(), spec.paths(), methods, legacy, newUri, spec.weight(),
 				sticky(where + ".sticky", spec.sticky()), auth(where + ".auth", spec.auth()),
-				(spec.scopes() != null) ? Set.copyOf(spec.scopes()) : Set.of());
+				(spec.scopes() != null) ? Set.copyOf(spec.scopes()) : Set.of(), shape(where + ".shape", spec.shape()));
+	}
+
+	private static Route.Shape shape(String key, @Nullable String value) {
+		if (value == null || value.equals("allow-list")) {
+			return Route.Shape.ALLOW_LIST;
+		}
+		if (value.equals("passthrough")) {
+			return Route.Shape.PASSTHROUGH;
+		}
+		throw new InvalidRouteTableException(key + " must be 'allow-list' (the default) or 'passthrough', but was '" + value + "'");
 	}
 
 	private static Route.Auth auth(String key, @Nullable String value) {

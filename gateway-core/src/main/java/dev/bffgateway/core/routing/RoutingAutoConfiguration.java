@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -107,10 +108,11 @@ public final class RoutingAutoConfiguration {
 
 	@Bean
 	StranglerHandler stranglerHandler(RouteTables tables, SideSelector selector, CircuitBreakerRegistry breakers,
-			DependenciesProperties dependencies, RoutesProperties properties, Clock clock, MeterRegistry meters) {
+			DependenciesProperties dependencies, RoutesProperties properties, Clock clock, MeterRegistry meters,
+			ObjectProvider<RouteShaper> shaper) {
 		return new StranglerHandler(tables, selector, HandlerFunctions.http(), breakers,
 				DependencyPolicies.circuitBreaker(dependencies.defaults().breaker(), clock), properties.forceOverride(),
-				meters);
+				meters, shaper.getIfUnique());
 	}
 
 	@Bean

@@ -1,6 +1,8 @@
 package dev.bffgateway.core.routing;
 
+import dev.bffgateway.core.problem.Problems;
 import java.net.URI;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +19,9 @@ import jakarta.servlet.http.Cookie;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.cloud.gateway.server.mvc.common.MvcUtils;
@@ -25,6 +30,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.servlet.function.HandlerFunction;
 import org.springframework.web.servlet.function.RequestPredicate;
 import org.springframework.web.servlet.function.ServerRequest;
@@ -53,6 +60,8 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 
 	static final String REQUESTS_METER = "bff.strangler.requests";
 
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
 	private static final Set<String> REPLAYABLE = Set.of("GET", "HEAD", "OPTIONS", "DELETE", "PUT");
 
 	private final RouteTables tables;
@@ -71,9 +80,12 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 
 	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
+	private final @Nullable RouteShaper shaper;
+
 	StranglerHandler(RouteTables tables, SideSelector selector, HandlerFunction<ServerResponse> proxy,
 			CircuitBreakerRegistry breakers, CircuitBreakerConfig breakerConfig, boolean forceEnabled,
-			MeterRegistry meters) {
+			MeterRegistry meters, @Nullable RouteShaper shaper) {
+		this.shaper = shaper;
 		this.tables = tables;
 		this.selector = selector;
 		this.proxy = proxy;
@@ -107,7 +119,7 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 		Side side = choose(route, request);
 		if (side == Side.NEW) {
 			try {
-				return served(route, Side.NEW, call(route, Side.NEW, request), "ok");
+				return served(route, Side.NEW, call(route, Side.NEW, request), "ok", request);
 			}
 			catch (CallNotPermittedException open) {
 				return fallBack(route, request, "breaker open");
@@ -192,7 +204,7 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 	/** Serves from legacy; when legacy cannot answer either, a problem: 503 while its breaker is open, else 502. */
 	private ServerResponse fromLegacy(Route route, ServerRequest request, String outcome) {
 		try {
-			return served(route, Side.LEGACY, call(route, Side.LEGACY, request), outcome);
+			return served(route, Side.LEGACY, call(route, Side.LEGACY, request), outcome, request);
 		}
 		catch (CallNotPermittedException open) {
 			count(route, Side.LEGACY, "error");
@@ -281,10 +293,68 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 		return "route:" + route.id() + ":" + side.value();
 	}
 
-	private ServerResponse served(Route route, Side side, ServerResponse response, String outcome) {
+	private ServerResponse served(Route route, Side side, ServerResponse response, String outcome,
+			ServerRequest request) {
 		count(route, side, outcome);
 		response.headers().set(SIDE_HEADER, side.value());
-		return response;
+		RouteShaper shaper = this.shaper;
+		if (shaper == null || route.shape() == Route.Shape.PASSTHROUGH) {
+			return response;
+		}
+		return shaped(route, side, response, request, shaper);
+	}
+
+	/**
+	 * The backend's answer with its JSON body shaped: the answer is written into a buffer (headers and status pass
+	 * through), then only the shaped body leaves. A body that is not JSON is withheld: the client gets a
+	 * {@code 502} problem instead. Validators of the original body ({@code ETag}, {@code Content-MD5}) go with it.
+	 */
+	private ServerResponse shaped(Route route, Side side, ServerResponse response, ServerRequest request,
+			RouteShaper shaper) {
+		List<HttpMessageConverter<?>> converters = request.messageConverters();
+		ServerResponse.Context context = () -> converters;
+		return ServerResponse.status(response.statusCode()).build((servletRequest, servletResponse) -> {
+			ContentCachingResponseWrapper buffer = new ContentCachingResponseWrapper(servletResponse);
+			response.writeTo(servletRequest, buffer, context);
+			byte[] body = buffer.getContentAsByteArray();
+			if (body.length == 0) {
+				return null;
+			}
+			String type = buffer.getContentType();
+			JsonNode answer = null;
+			if (type != null && isJson(type) && servletResponse.getHeader(HttpHeaders.CONTENT_ENCODING) == null) {
+				try {
+					answer = JSON.readTree(body);
+				}
+				catch (JacksonException ex) {
+					answer = null;
+				}
+			}
+			if (answer == null) {
+				count(route, side, "unshapeable");
+				servletResponse.reset();
+				servletResponse.setHeader(SIDE_HEADER, side.value());
+				Problems.write(servletResponse, HttpStatus.BAD_GATEWAY,
+						"The answer behind this route is not JSON, so it cannot be shaped for this client.");
+				return null;
+			}
+			byte[] shaped = JSON.writeValueAsBytes(shaper.shape(route, servletRequest, answer));
+			servletResponse.setHeader(HttpHeaders.ETAG, null);
+			servletResponse.setHeader("Content-MD5", null);
+			servletResponse.setContentLength(shaped.length);
+			servletResponse.getOutputStream().write(shaped);
+			return null;
+		});
+	}
+
+	private static boolean isJson(String contentType) {
+		try {
+			MediaType type = MediaType.parseMediaType(contentType);
+			return type.isCompatibleWith(MediaType.APPLICATION_JSON) || type.getSubtype().endsWith("+json");
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
 	}
 
 	private ServerResponse problem(HttpStatus status, Route route, Side side, Exception failure) {

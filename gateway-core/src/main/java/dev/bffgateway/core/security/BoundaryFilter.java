@@ -1,5 +1,6 @@
 package dev.bffgateway.core.security;
 
+import dev.bffgateway.core.problem.Problems;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -11,7 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * A BFF's own client policy at the door (partner-bff: API keys and rate limits), run inside the security filter
  * chain in a fixed place on both edges: after the boundary (limits, normal-form path, client identity headers
  * dropped) and before the bearer token is verified; never on the management port. It may refuse (write a
- * {@link Problems problem} and not continue) or continue with a wrapped request, e.g. one carrying an identity
+ * problem ({@code dev.bffgateway.core.problem.Problems}) and not continue) or continue with a wrapped request, e.g. one carrying an identity
  * header the BFF sets.
  *
  * <p>Not a servlet {@code Filter} on purpose: Spring Boot would register a filter bean a second time, outside

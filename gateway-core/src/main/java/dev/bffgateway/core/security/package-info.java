@@ -6,7 +6,7 @@
  * configured proxies, and headers a client names in {@code Connection} never get past the boundary.
  *
  * <p>The API is {@link dev.bffgateway.core.security.Caller}, {@link dev.bffgateway.core.security.CallerPolicy},
- * {@link dev.bffgateway.core.security.Problems} and the configuration
+ * {@link dev.bffgateway.core.security.ClientFilter} and the configuration
  * ({@link dev.bffgateway.core.security.GatewaySecurityProperties}); the rest is internal.
  */
 @NullMarked

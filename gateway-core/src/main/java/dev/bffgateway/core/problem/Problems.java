@@ -1,4 +1,4 @@
-package dev.bffgateway.core.security;
+package dev.bffgateway.core.problem;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
