@@ -2,6 +2,7 @@ package dev.bffgateway.it;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -57,11 +58,13 @@ class PartnerKeysFromSsmTest {
 	}
 
 	private static ConfigurableApplicationContext start(Map<String, String> settings) {
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--AWS_REGION=eu-west-1",
-				"--partner.keys.ssm-endpoint=" + Moto.ENDPOINT, "--partner.partners.globex.rate-limit.limit-for-period=100",
-				"--partner.partners.globex.rate-limit.refresh-period=1s", "--partner.partners.globex.fields.user=id"));
-		LambdaEdges.downstreams().forEach((key, value) -> args.add("--" + key + "=" + value));
-		settings.forEach((key, value) -> args.add("--" + key + "=" + value));
+		Map<String, String> all = new LinkedHashMap<>(LambdaEdges.downstreams());
+		all.putAll(Map.of("server.port", "0", "AWS_REGION", "eu-west-1", "partner.keys.ssm-endpoint", Moto.ENDPOINT,
+				"partner.partners.globex.rate-limit.limit-for-period", "100",
+				"partner.partners.globex.rate-limit.refresh-period", "1s", "partner.partners.globex.fields.user", "id"));
+		all.putAll(settings);
+		List<String> args = new ArrayList<>();
+		all.forEach((key, value) -> args.add("--" + key + "=" + value));
 		return SpringApplication.run(PartnerBffApplication.class, args.toArray(String[]::new));
 	}
 
