@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.bffgateway.core.demo.DemoTokens;
 import dev.bffgateway.web.WebBffApplication;
@@ -16,19 +17,25 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,6 +45,7 @@ import static org.awaitility.Awaitility.await;
  * where it is believed, operator surfaces off the public port, and clients unable to trip a breaker for others.
  * Every refusal is checked in the backends' journals (WireMock): nothing outside a route was reached.
  */
+@ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(classes = WebBffApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "gateway.security.limits.body-size=2KB", "gateway.routes.poll-interval=0s",
 				"gateway.dependencies.defaults.breaker.sliding-window-size=4",
@@ -306,6 +314,32 @@ class SecurityTest {
 				Map.of("Authorization", List.of(token)), "{\"whole\":true}"));
 		assertThat(after.status()).isEqualTo(200);
 		assertThat(after.headers().get("x-strangler-side")).isEqualTo("new");
+	}
+
+	// --- logs -----------------------------------------------------------------------------------------------------
+
+	@Test
+	void warnAndErrorLinesCarryNoUserIdTokenKeyOrBody(CapturedOutput output) {
+		String user = "u-log-7731";
+		String token = Tokens.bearer(user);
+		Downstreams.USER.stubFor(any(anyUrl()).atPriority(1).willReturn(okJson("{\"id\":\"" + user + "\"}")));
+		Downstreams.ACCOUNT.stubFor(any(anyUrl()).atPriority(1)
+			.willReturn(aResponse().withStatus(500).withBody("{\"secret\":\"s3cr3t-body\"}")));
+		Downstreams.ACTIVITY.stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(404)
+			.withBody("{\"error\":\"no activity for " + user + " s3cr3t-body\"}")));
+		Strangled.NEW.stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+		for (Edge edge : this.edges) {
+			assertThat(edge.send(Edge.Request.get("/dashboard", "Authorization", token)).status()).isEqualTo(200);
+			edge.send(new Edge.Request("POST", "/echo/" + user, "", Map.of("Authorization", List.of(token)), "{}"));
+			edge.send(Edge.Request.get("/dashboard", "Authorization", token + "x", "X-Api-Key", "k3y-" + user));
+		}
+
+		List<String> loud = output.getAll().lines().filter((line) -> line.contains(" WARN ") || line.contains(" ERROR ")).toList();
+		assertThat(loud).as("the degraded parts are logged").anySatisfy((line) -> assertThat(line).contains("Part 'account' degraded"));
+		assertThat(loud).allSatisfy((line) -> assertThat(line).doesNotContain(user)
+			.doesNotContain(token.substring(7, 40))
+			.doesNotContain("s3cr3t-body"));
 	}
 
 	// --- the Lambda edge ------------------------------------------------------------------------------------------

@@ -159,7 +159,9 @@ public final class FanOut {
 			logger.debug("Part '{}' degraded: {}", part.name(), reason.tag());
 		}
 		else if (cause != null) {
-			logger.warn("Part '{}' degraded: {} ({})", part.name(), reason.tag(), rootCause(cause));
+			// exception types only: a message can hold the URL (and with it a user id) or the answer's body
+			logger.warn("Part '{}' degraded: {} ({})", part.name(), reason.tag(), causes(cause));
+			logger.debug("Part '{}' degraded", part.name(), cause);
 		}
 		else {
 			logger.warn("Part '{}' degraded: {}", part.name(), reason.tag());
@@ -167,12 +169,14 @@ public final class FanOut {
 		return reason;
 	}
 
-	private static String rootCause(Throwable failure) {
-		Throwable root = failure;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
+	/** @return the failure's exception types, outermost first: {@code A < B < C} */
+	static String causes(Throwable failure) {
+		StringBuilder types = new StringBuilder(failure.getClass().getSimpleName());
+		int depth = 0;
+		for (Throwable t = failure.getCause(); t != null && depth < 8; t = t.getCause(), depth++) {
+			types.append(" < ").append(t.getClass().getSimpleName());
 		}
-		return (root == failure) ? failure.toString() : failure.getMessage() + ", caused by " + root;
+		return types.toString();
 	}
 
 	private static void requireUniqueNames(List<? extends Part<?>> parts) {
