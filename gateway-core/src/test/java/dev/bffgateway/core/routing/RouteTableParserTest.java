@@ -148,4 +148,63 @@ class RouteTableParserTest {
 			.withMessage(message);
 	}
 
+	@Test
+	void aRouteIsForIdentifiedCallersUnlessDeclaredPublicAndShapedUnlessDeclaredPassthrough() {
+		RouteTable table = this.parser.parse(FILE, VALID + """
+				  - id: prices
+				    paths: [/prices/**]
+				    legacy-uri: http://legacy.internal:8080
+				    new-uri: http://prices.internal
+				    weight: 0
+				    auth: none
+				    scopes: [prices:read]
+				    shape: passthrough
+				""", 1, NOW);
+
+		Route orders = table.routes().get(0);
+		assertThat(orders.auth()).isEqualTo(Route.Auth.USER);
+		assertThat(orders.scopes()).isEmpty();
+		assertThat(orders.shape()).isEqualTo(Route.Shape.ALLOW_LIST);
+		Route prices = table.routes().get(3);
+		assertThat(prices.auth()).isEqualTo(Route.Auth.NONE);
+		assertThat(prices.scopes()).containsExactly("prices:read");
+		assertThat(prices.shape()).isEqualTo(Route.Shape.PASSTHROUGH);
+	}
+
+	@Test
+	void anUnknownAuthOrShapeIsRejectedWithFileKeyAndValue() {
+		assertThatExceptionOfType(InvalidRouteTableException.class)
+			.isThrownBy(() -> this.parser.parse(FILE, VALID.replace("weight: 30", "weight: 30\n    auth: anonymous"), 1, NOW))
+			.withMessage(FILE + ": routes[0].auth must be 'user' (the default) or 'none', but was 'anonymous'");
+		assertThatExceptionOfType(InvalidRouteTableException.class)
+			.isThrownBy(() -> this.parser.parse(FILE, VALID.replace("weight: 30", "weight: 30\n    shape: raw"), 1, NOW))
+			.withMessage(FILE + ": routes[0].shape must be 'allow-list' (the default) or 'passthrough', but was 'raw'");
+	}
+
+	@Test
+	void aRouteMayNotClaimTheBffsOwnPaths() {
+		for (String[] claim : new String[][] { { "/dashboard", "/dashboard" }, { "/dash*", "/dashboard" },
+				{ "/actuator/**", "/actuator" }, { "/actuator", "/actuator" }, { "/v3/**", "/v3/api-docs" },
+				{ "/v3/api-docs/**", "/v3/api-docs" } }) {
+			assertThatExceptionOfType(InvalidRouteTableException.class)
+				.isThrownBy(() -> this.parser.parse(FILE, VALID.replace("[/profile/**]", "[/profile/**, \"" + claim[0] + "\"]"), 1, NOW))
+				.withMessage(FILE + ": routes[2].paths[1] must not claim the BFF's own path " + claim[1] + ", but was '"
+						+ claim[0] + "'");
+		}
+	}
+
+	@Test
+	void aCatchAllOrALookAlikeIsNotAClaim() {
+		for (String path : new String[] { "/**", "/{service}/**", "/dashboards/**", "/v3/orders/**", "/actuators" }) {
+			RouteTable table = this.parser.parse(FILE, VALID.replace("[/profile/**]", "[\"" + path + "\"]"), 1, NOW);
+
+			assertThat(table.routes().get(2).paths()).containsExactly(path);
+		}
+		assertThat(ReservedPaths.isReserved("/dashboard")).isTrue();
+		assertThat(ReservedPaths.isReserved("/actuator/health")).isTrue();
+		assertThat(ReservedPaths.isReserved("/v3/api-docs")).isTrue();
+		assertThat(ReservedPaths.isReserved("/dashboards")).isFalse();
+		assertThat(ReservedPaths.isReserved("/orders/dashboard")).isFalse();
+	}
+
 }
