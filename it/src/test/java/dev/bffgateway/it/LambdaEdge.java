@@ -49,8 +49,26 @@ record LambdaEdge(RequestStreamHandler handler, Format format) implements Edge {
 
 	@Override
 	public Response send(Request request) {
-		ObjectNode event = (this.format == Format.V1) ? v1(request) : v2(request);
+		return invoke(Bff.JSON.writeValueAsBytes(event(request)));
+	}
+
+	/**
+	 * Sends the request as API Gateway does behind an authorizer that verified a token with these claims: an
+	 * HTTP API JWT authorizer ({@code requestContext.authorizer.jwt.claims}, values flattened to strings) or a
+	 * REST API Cognito authorizer ({@code requestContext.authorizer.claims}).
+	 */
+	Response sendAuthorized(Request request, Map<String, Object> claims) {
+		ObjectNode event = event(request);
+		ObjectNode authorizer = ((ObjectNode) event.get("requestContext")).putObject("authorizer");
+		ObjectNode target = (this.format == Format.V2) ? authorizer.putObject("jwt").putObject("claims")
+				: authorizer.putObject("claims");
+		claims.forEach((name, value) -> target.put(name, (value instanceof List<?> list)
+				? "[" + String.join(" ", list.stream().map(String::valueOf).toList()) + "]" : String.valueOf(value)));
 		return invoke(Bff.JSON.writeValueAsBytes(event));
+	}
+
+	private ObjectNode event(Request request) {
+		return (this.format == Format.V1) ? v1(request) : v2(request);
 	}
 
 	/** Sends raw bytes as the event, as the Lambda runtime would. */
