@@ -7,7 +7,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.StringJoiner;
 
 import com.amazonaws.serverless.exceptions.ContainerInitializationException;
 import com.amazonaws.serverless.proxy.model.AwsProxyResponse;
@@ -19,6 +23,8 @@ import dev.bffgateway.core.security.EdgeAuthorizer;
 import org.crac.Core;
 import org.crac.Resource;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import static dev.bffgateway.core.edge.LambdaEvents.JSON;
@@ -39,7 +45,9 @@ import static dev.bffgateway.core.edge.LambdaEvents.JSON;
  * Gateway saw ({@link LambdaRequestFilter}) and the claims of API Gateway's JWT or Cognito authorizer
  * ({@link EdgeAuthorizer}), whatever a client sent under those names;</li>
  * <li>malformed events (not JSON, no {@code requestContext}, no method or path, a body flagged base64 that is not,
- * a query string that is not percent-encoding) get a 400 problem response instead of an unhandled exception.</li>
+ * a query string that is not percent-encoding) get a 400 problem response, and any failure in the translation,
+ * the adapter or the application a 500 one: nothing reaches the Lambda runtime, whose own answer would be a bare
+ * 500 from API Gateway.</li>
  * </ul>
  * With SnapStart, the handler primes the application before the snapshot ({@link #beforeCheckpoint}).
  * The application runs with the {@code lambda} profile and the settings in
@@ -47,6 +55,8 @@ import static dev.bffgateway.core.edge.LambdaEvents.JSON;
  * embedded metric format on stdout).
  */
 public abstract class LambdaEdgeHandler implements RequestStreamHandler, Resource {
+
+	private static final Logger logger = LoggerFactory.getLogger(LambdaEdgeHandler.class);
 
 	/** SnapStart priming requests: no user, so they are answered 400 before any dependency is called. */
 	private static final String PRIMING_V2 = """
@@ -62,7 +72,7 @@ public abstract class LambdaEdgeHandler implements RequestStreamHandler, Resourc
 			 "requestContext":{"httpMethod":"GET","path":"/dashboard","stage":"prod","requestId":"priming",
 			 "identity":{"sourceIp":"127.0.0.1"}},"isBase64Encoded":false}""";
 
-	private final SpringDelegatingLambdaContainerHandler delegate;
+	private final RequestStreamHandler delegate;
 
 	/**
 	 * Starts the application; on Lambda this runs during the init phase (and before a SnapStart snapshot).
@@ -70,13 +80,22 @@ public abstract class LambdaEdgeHandler implements RequestStreamHandler, Resourc
 	 * @throws IllegalStateException if the application cannot start
 	 */
 	protected LambdaEdgeHandler(Class<?> application) {
+		this(start(application));
+		Core.getGlobalContext().register(this);
+	}
+
+	/** The edge around another adapter, so tests can see what it answers when the adapter fails. */
+	LambdaEdgeHandler(RequestStreamHandler delegate) {
+		this.delegate = delegate;
+	}
+
+	private static RequestStreamHandler start(Class<?> application) {
 		try {
-			this.delegate = new SpringDelegatingLambdaContainerHandler(application, LambdaEdgeConfiguration.class);
+			return new SpringDelegatingLambdaContainerHandler(application, LambdaEdgeConfiguration.class);
 		}
 		catch (ContainerInitializationException ex) {
 			throw new IllegalStateException("Could not start " + application.getName() + " on the Lambda edge", ex);
 		}
-		Core.getGlobalContext().register(this);
 	}
 
 	/**
@@ -113,15 +132,19 @@ public abstract class LambdaEdgeHandler implements RequestStreamHandler, Resourc
 	}
 
 	/**
-	 * Answers one event; an event the edge cannot serve with a 400 problem in the event's format (the neutral
-	 * single-header form when the event is not even JSON).
+	 * Answers one event, always with a proxy response in the event's format (the neutral single-header form when
+	 * the event is not even JSON): 400 for an event the edge cannot serve, 500 when the translation, the adapter or
+	 * the application fails. A failure is logged as one ERROR line naming exception classes only, since a message
+	 * may carry request data; the stack trace goes to DEBUG. Only a {@link VirtualMachineError} escapes, so that the
+	 * runtime replaces an environment whose JVM is out of memory or broken.
+	 * @throws IOException if the answer cannot be written to {@code output}
 	 */
 	@Override
 	public void handleRequest(InputStream input, OutputStream output, @Nullable Context context) throws IOException {
 		output.write(answer(input, context));
 	}
 
-	private byte[] answer(InputStream input, @Nullable Context context) throws IOException {
+	private byte[] answer(InputStream input, @Nullable Context context) {
 		boolean httpApi = false;
 		try {
 			JsonNode event = LambdaEvents.read(input.readAllBytes());
@@ -138,6 +161,25 @@ public abstract class LambdaEdgeHandler implements RequestStreamHandler, Resourc
 			return LambdaEvents.write(LambdaEvents.problem(400, "Bad Request", String.valueOf(ex.getMessage())),
 					httpApi);
 		}
+		catch (VirtualMachineError ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			logger.error("Answered 500 to an API Gateway event after {}", classes(ex));
+			logger.debug("Answered 500 to an API Gateway event", ex);
+			return LambdaEvents.write(
+					LambdaEvents.problem(500, "Internal Server Error", "The request could not be handled."), httpApi);
+		}
+	}
+
+	/** The exception's class and its causes' classes, outermost first; the adapter wraps what the app throws. */
+	private static String classes(Throwable ex) {
+		StringJoiner classes = new StringJoiner(" caused by ");
+		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (Throwable cause = ex; cause != null && seen.add(cause); cause = cause.getCause()) {
+			classes.add(cause.getClass().getName());
+		}
+		return classes.toString();
 	}
 
 }

@@ -1,17 +1,26 @@
 package dev.bffgateway.core.edge;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.amazonaws.serverless.proxy.model.AwsProxyRequest;
 import com.amazonaws.serverless.proxy.model.AwsProxyResponse;
 import com.amazonaws.serverless.proxy.model.Headers;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.bffgateway.core.edge.LambdaEvents.MalformedEventException;
 import dev.bffgateway.core.security.EdgeAuthorizer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -19,6 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import static dev.bffgateway.core.edge.LambdaEvents.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LambdaEventsTest {
@@ -356,6 +366,119 @@ class LambdaEventsTest {
 				assertThat(JSON.readTree(written.path("body").asString()).path("detail").asString())
 					.isEqualTo("The event is not JSON.");
 			}
+		}
+
+	}
+
+	/** The handler around a stand-in adapter: what it answers when the adapter or the application fails. */
+	@Nested
+	class Handler {
+
+		private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+
+		JsonNode send(RequestStreamHandler adapter, String event) throws IOException {
+			Logger logger = (Logger) LoggerFactory.getLogger(LambdaEdgeHandler.class);
+			Level level = logger.getLevel();
+			logger.setLevel(Level.DEBUG);
+			this.log.start();
+			logger.addAppender(this.log);
+			try {
+				ByteArrayOutputStream out = new ByteArrayOutputStream();
+				new LambdaEdgeHandler(adapter) {
+				}.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+				return JSON.readTree(out.toByteArray());
+			}
+			finally {
+				logger.detachAppender(this.log);
+				logger.setLevel(level);
+			}
+		}
+
+		@Test
+		void handsTheAdapterTheTranslatedRequestAndTheClientAnHttpApiResponse() throws IOException {
+			ByteArrayOutputStream seen = new ByteArrayOutputStream();
+			RequestStreamHandler adapter = (input, output, context) -> {
+				input.transferTo(seen);
+				AwsProxyResponse response = new AwsProxyResponse(200);
+				response.addHeader("Set-Cookie", "session=s2");
+				response.setBody("{}");
+				output.write(JSON.writeValueAsBytes(response));
+			};
+
+			JsonNode answer = send(adapter, HTTP_API_EVENT);
+
+			JsonNode request = JSON.readTree(seen.toByteArray());
+			assertThat(request.path("version").asString("")).isNotEqualTo("2.0");
+			assertThat(request.path("path").asString()).isEqualTo("/orders/a%2Fb");
+			assertThat(answer.path("statusCode").asInt()).isEqualTo(200);
+			assertThat(answer.path("cookies").values()).extracting(JsonNode::asString).containsExactly("session=s2");
+			assertThat(answer.has("multiValueHeaders")).isFalse();
+		}
+
+		@Test
+		void passesTheAdaptersRestApiResponseThroughAsWritten() throws IOException {
+			byte[] written = "{\"statusCode\":200,\"multiValueHeaders\":{\"Set-Cookie\":[\"a=1\"]},\"body\":\"{}\"}"
+				.getBytes(StandardCharsets.UTF_8);
+
+			JsonNode answer = send((input, output, context) -> output.write(written), REST_API_EVENT);
+
+			assertThat(answer).isEqualTo(JSON.readTree(written));
+		}
+
+		@Test
+		void answersAFailureWithAGeneric500ProblemInTheEventsFormat() {
+			RequestStreamHandler failing = (input, output, context) -> {
+				throw new IllegalStateException(new IllegalArgumentException("token=secret-from-the-request"));
+			};
+
+			for (String event : List.of(HTTP_API_EVENT, REST_API_EVENT)) {
+				assertThatNoException().isThrownBy(() -> {
+					JsonNode answer = send(failing, event);
+					assertThat(answer.path("statusCode").asInt()).isEqualTo(500);
+					assertThat(answer.has("multiValueHeaders")).isFalse();
+					assertThat(answer.path("headers").path("Content-Type").asString())
+						.isEqualTo("application/problem+json");
+					assertThat(answer.path("body").asString()).contains("The request could not be handled.")
+						.doesNotContain("secret");
+				});
+			}
+		}
+
+		@Test
+		void logsAFailureAsOneErrorLineNamingClassesOnly() throws IOException {
+			send((input, output, context) -> {
+				throw new IllegalStateException(new IllegalArgumentException("token=secret-from-the-request"));
+			}, HTTP_API_EVENT);
+
+			assertThat(this.log.list).filteredOn((event) -> event.getLevel() == Level.ERROR)
+				.singleElement()
+				.satisfies((error) -> {
+					assertThat(error.getFormattedMessage()).contains(
+							"java.lang.IllegalStateException caused by java.lang.IllegalArgumentException")
+						.doesNotContain("secret");
+					assertThat(error.getThrowableProxy()).isNull();
+				});
+			assertThat(this.log.list).filteredOn((event) -> event.getLevel() == Level.DEBUG)
+				.singleElement()
+				.satisfies((debug) -> assertThat(debug.getThrowableProxy()).isNotNull());
+		}
+
+		@Test
+		void answersAnAdapterAnswerThatIsNotJsonWithA500() throws IOException {
+			JsonNode answer = send((input, output, context) -> output.write('<'), HTTP_API_EVENT);
+
+			assertThat(answer.path("statusCode").asInt()).isEqualTo(500);
+		}
+
+		@Test
+		void answersAMalformedEventWith400WithoutCallingTheAdapter() throws IOException {
+			JsonNode answer = send((input, output, context) -> {
+				throw new AssertionError("the adapter was called");
+			}, "not json");
+
+			assertThat(answer.path("statusCode").asInt()).isEqualTo(400);
+			assertThat(JSON.readTree(answer.path("body").asString()).path("detail").asString())
+				.isEqualTo("The event is not JSON.");
 		}
 
 	}
