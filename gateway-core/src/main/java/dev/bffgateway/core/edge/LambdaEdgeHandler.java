@@ -58,7 +58,7 @@ public abstract class LambdaEdgeHandler implements RequestStreamHandler, Resourc
 
 	private static final Logger logger = LoggerFactory.getLogger(LambdaEdgeHandler.class);
 
-	/** SnapStart priming requests: no user, so they are answered 400 before any dependency is called. */
+	/** SnapStart priming requests: no bearer token, so they are answered 401 before any dependency is called. */
 	private static final String PRIMING_V2 = """
 			{"version":"2.0","routeKey":"$default","rawPath":"/dashboard","rawQueryString":"",
 			 "headers":{"accept":"application/json","user-agent":"snapstart-priming"},
@@ -99,16 +99,22 @@ public abstract class LambdaEdgeHandler implements RequestStreamHandler, Resourc
 	}
 
 	/**
-	 * SnapStart priming: before the snapshot is taken, requests run through the whole path (event parsing,
-	 * MVC, the dashboard controller, problem rendering, both event formats) so the snapshot holds loaded,
-	 * initialised and partly compiled code. They are requests without a user, answered 400 before any
+	 * SnapStart priming: before the snapshot is taken, requests run through the whole path (event translation,
+	 * the adapter, MVC's filters, security, problem rendering, both event formats) so the snapshot holds loaded,
+	 * initialised and partly compiled code. They are requests without a bearer token, answered 401, before any
 	 * dependency is called: priming never reaches a downstream service, and no connection opened before the
 	 * snapshot can go stale after a restore.
 	 * @param context the CRaC context
+	 * @throws IllegalStateException if a priming request is answered 5xx: {@link #handleRequest} turns a failure
+	 * into a 500 answer, and a snapshot of an application that fails must not be taken
 	 */
 	@Override
 	public void beforeCheckpoint(org.crac.Context<? extends Resource> context) throws IOException {
-		prime();
+		List<Integer> statuses = prime();
+		if (statuses.stream().anyMatch((status) -> status >= 500)) {
+			throw new IllegalStateException(
+					"SnapStart priming was answered " + statuses + ", not refused (401) before any dependency call");
+		}
 	}
 
 	@Override
@@ -117,9 +123,9 @@ public abstract class LambdaEdgeHandler implements RequestStreamHandler, Resourc
 	}
 
 	/**
-	 * Runs the priming requests.
-	 * @return their status codes
-	 * @throws IOException if a request cannot be handled
+	 * Runs the priming requests, one per event format.
+	 * @return their status codes: 401 each (no bearer token), answered before any dependency is called
+	 * @throws IOException if an answer cannot be written
 	 */
 	public List<Integer> prime() throws IOException {
 		List<Integer> statuses = new ArrayList<>();

@@ -464,6 +464,23 @@ class LambdaEventsTest {
 		}
 
 		@Test
+		void refusesASnapshotWhenPrimingIsAnswered500() throws IOException {
+			LambdaEdgeHandler failing = new LambdaEdgeHandler((input, output, context) -> {
+				throw new IllegalStateException("no WebApplicationContext");
+			}) {
+			};
+			LambdaEdgeHandler refusing = new LambdaEdgeHandler(
+					(input, output, context) -> output.write(JSON.writeValueAsBytes(new AwsProxyResponse(401)))) {
+			};
+
+			assertThat(failing.prime()).containsExactly(500, 500);
+			assertThatThrownBy(() -> failing.beforeCheckpoint(null)).isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("[500, 500]");
+			assertThat(refusing.prime()).containsExactly(401, 401);
+			assertThatNoException().isThrownBy(() -> refusing.beforeCheckpoint(null));
+		}
+
+		@Test
 		void answersAnAdapterAnswerThatIsNotJsonWithA500() throws IOException {
 			JsonNode answer = send((input, output, context) -> output.write('<'), HTTP_API_EVENT);
 
