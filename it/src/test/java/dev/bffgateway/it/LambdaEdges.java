@@ -37,6 +37,14 @@ final class LambdaEdges {
 		}
 	}
 
+	/** {@link #downstreams()}, the strangler routes of {@link Strangled#ROUTES_FILE}, and the given settings. */
+	static Map<String, String> routed(Map<String, String> settings) {
+		Map<String, String> environment = downstreams();
+		environment.put("gateway.routes.file", Strangled.ROUTES_FILE.toString());
+		environment.putAll(settings);
+		return environment;
+	}
+
 	/** The dependencies' base URLs, pointing at the shared WireMock stubs, and the test issuer's settings. */
 	static Map<String, String> downstreams() {
 		Map<String, String> environment = new HashMap<>(Tokens.environment());

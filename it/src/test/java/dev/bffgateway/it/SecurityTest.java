@@ -1,7 +1,6 @@
 package dev.bffgateway.it;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -13,7 +12,6 @@ import dev.bffgateway.core.demo.DemoTokens;
 import dev.bffgateway.web.WebBffApplication;
 import dev.bffgateway.web.WebBffLambdaHandler;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,14 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -50,43 +43,23 @@ import static org.awaitility.Awaitility.await;
 		properties = { "gateway.security.limits.body-size=2KB", "gateway.routes.poll-interval=0s",
 				"gateway.dependencies.defaults.breaker.sliding-window-size=4",
 				"gateway.dependencies.defaults.breaker.minimum-number-of-calls=4" })
-class SecurityTest {
+class SecurityTest extends StranglerTestSupport {
 
 	static WebBffLambdaHandler handler;
-
-	@DynamicPropertySource
-	static void downstreams(DynamicPropertyRegistry registry) {
-		Downstreams.register(registry);
-		registry.add("gateway.routes.file", Strangled.ROUTES_FILE::toString);
-	}
 
 	@BeforeAll
 	static void startLambda() {
 		Strangled.write(Strangled.table(30));
 		if (handler == null) {
-			Map<String, String> environment = new HashMap<>(LambdaEdges.downstreams());
-			environment.put("gateway.routes.file", Strangled.ROUTES_FILE.toString());
-			environment.put("gateway.security.limits.body-size", "2KB");
-			handler = LambdaEdges.start(WebBffLambdaHandler::new, environment);
+			handler = LambdaEdges.start(WebBffLambdaHandler::new,
+					LambdaEdges.routed(Map.of("gateway.security.limits.body-size", "2KB")));
 		}
 	}
-
-	@LocalServerPort
-	int port;
-
-	@LocalManagementPort
-	int managementPort;
-
-	@Autowired
-	CircuitBreakerRegistry breakers;
 
 	List<Edge> edges;
 
 	@BeforeEach
-	void healthy() {
-		Downstreams.healthy();
-		Strangled.healthy();
-		this.breakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
+	void edges() {
 		this.edges = List.of(new ContainerEdge(this.port), new LambdaEdge(handler, LambdaEdge.Format.V1),
 				new LambdaEdge(handler, LambdaEdge.Format.V2));
 	}

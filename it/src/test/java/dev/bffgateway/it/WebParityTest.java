@@ -2,7 +2,6 @@ package dev.bffgateway.it;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -67,10 +66,8 @@ class WebParityTest {
 	@BeforeAll
 	static void startLambda() {
 		if (handler == null) {
-			Map<String, String> environment = new HashMap<>(LambdaEdges.downstreams());
-			environment.putAll(Map.of(READ_TIMEOUT, "300ms", DEADLINE, "1s", WINDOW, "1000", MINIMUM_CALLS, "1000",
-					"gateway.routes.file", Strangled.ROUTES_FILE.toString()));
-			handler = LambdaEdges.start(WebBffLambdaHandler::new, environment);
+			handler = LambdaEdges.start(WebBffLambdaHandler::new, LambdaEdges
+				.routed(Map.of(READ_TIMEOUT, "300ms", DEADLINE, "1s", WINDOW, "1000", MINIMUM_CALLS, "1000")));
 		}
 	}
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -179,23 +180,23 @@ public final class RouteTableParser {
 	}
 
 	private static Route.Shape shape(String key, @Nullable String value) {
-		if (value == null || value.equals("allow-list")) {
-			return Route.Shape.ALLOW_LIST;
-		}
-		if (value.equals("passthrough")) {
-			return Route.Shape.PASSTHROUGH;
-		}
-		throw new InvalidRouteTableException(key + " must be 'allow-list' (the default) or 'passthrough', but was '" + value + "'");
+		return choice(key, value, Map.of("allow-list", Route.Shape.ALLOW_LIST, "passthrough", Route.Shape.PASSTHROUGH),
+				"allow-list");
 	}
 
 	private static Route.Auth auth(String key, @Nullable String value) {
-		if (value == null || value.equals("user")) {
-			return Route.Auth.USER;
+		return choice(key, value, Map.of("user", Route.Auth.USER, "none", Route.Auth.NONE), "user");
+	}
+
+	/** One of a few words, the default when absent; anything else names the key, the words and the value. */
+	private static <E> E choice(String key, @Nullable String value, Map<String, E> words, String fallback) {
+		E chosen = words.get((value != null) ? value : fallback);
+		if (chosen == null) {
+			String other = words.keySet().stream().filter((w) -> !w.equals(fallback)).sorted().findFirst().orElseThrow();
+			throw new InvalidRouteTableException(key + " must be '" + fallback + "' (the default) or '" + other
+					+ "', but was '" + value + "'");
 		}
-		if (value.equals("none")) {
-			return Route.Auth.NONE;
-		}
-		throw new InvalidRouteTableException(key + " must be 'user' (the default) or 'none', but was '" + value + "'");
+		return chosen;
 	}
 
 	private static URI uri(String key, @Nullable String value) {
