@@ -139,6 +139,22 @@ class ClientsParityTest {
 	}
 
 	@Test
+	void aPartnerKeyReadsUserDataOnlyWithATokenDelegatedToThatPartnerOnEveryEdge() {
+		Edge.Response keyAlone = Parity.sameOnEveryEdge(partner,
+				Edge.Request.get("/dashboard", "X-Api-Key", ACME_KEY, "X-User-Id", Downstreams.USER_ID));
+		assertThat(keyAlone.status()).isEqualTo(401);
+		assertThat(keyAlone.headers().get("www-authenticate")).isEqualTo("Bearer");
+
+		for (String token : List.of(Tokens.delegated(Downstreams.USER_ID, TINY), Tokens.bearer(Downstreams.USER_ID))) {
+			Edge.Response response = Parity.sameOnEveryEdge(partner,
+					Edge.Request.get("/dashboard", "X-Api-Key", ACME_KEY, "Authorization", token));
+			assertThat(response.status()).isEqualTo(403);
+			assertThat(response.contentType()).isEqualTo("application/problem+json");
+		}
+		Downstreams.NAMES.forEach((name) -> assertThat(Downstreams.of(name).getAllServeEvents()).isEmpty());
+	}
+
+	@Test
 	void partnerRateLimitAnswersAlikeOnEveryEdge() {
 		// the container and the Lambda handler are two applications counting their own requests; the Lambda
 		// handler's v1 and v2 events share one: the sequences must match
