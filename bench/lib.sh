@@ -136,17 +136,42 @@ read -r -a bff_flags < <(sed -n 's/^ENTRYPOINT \["java", \(.*\), "-jar".*/\1/p' 
 [ ${#bff_flags[@]} -gt 0 ] || { echo "no JVM flags found in the Dockerfile's ENTRYPOINT" >&2; exit 1; }
 bff_flags=(-XX:MaxRAM=512m "${bff_flags[@]}")
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-$(sed -n 's/.*MALLOC_ARENA_MAX=\([0-9]*\).*/\1/p' "$root/Dockerfile")}
-bff_pid=
+# The bench's identity provider (bench/Token.java): one RSA key pair per run, its public key in
+# $work/jwt-public.pem, and a token for user u-42 with dashboard:read (two hours). Every BFF started here accepts
+# exactly that issuer, audience and key; send the token as "Authorization: Bearer $(bench_token)".
+jwt_issuer=https://bench.bff.example jwt_audience=bff-bench
+bench_token() {
+  [ -s "$work/jwt-token" ] || "$java" "$root/bench/Token.java" "$work" >"$work/jwt-token"
+  cat "$work/jwt-token"
+}
+jwt_args() {
+  bench_token >/dev/null
+  echo "--gateway.security.jwt.issuer=$jwt_issuer --gateway.security.jwt.audiences=$jwt_audience" \
+    "--gateway.security.jwt.public-key-location=file:$work/jwt-public.pem"
+}
+
+# start_bff sets bff_pid, and bff_management: the BFF's management port (actuator: health, metrics, prometheus,
+# strangler), never served on the public port. It is the public port + 10 (9180 -> 9190), and must be free.
+bff_pid= bff_management=
 start_bff() { # module port args...
   local jar
   jar=$(bff_jar "$1")
   local jfr=()
   [ -n "${JFR:-}" ] && jfr=(-XX:StartFlightRecording=filename="$out/$1-$2.jfr",settings=profile,dumponexit=true)
+  bff_management=$(($2 + 10))
+  local p
+  for p in "$2" "$bff_management"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "127.0.0.1:$p is taken; the BFF needs it" >&2; return 1; fi
+  done
+  local jwt
+  read -r -a jwt < <(jwt_args)
   taskset -c "$sut_cpus" "$java" "${bff_flags[@]}" ${BFF_JAVA_OPTS:-} "${jfr[@]}" -jar "$jar" --server.port="$2" \
+    --management.server.port="$bff_management" "${jwt[@]}" \
     --logging.level.root=WARN "${@:3}" ${BFF_ARGS:-} >"$work/bff-$2.log" 2>&1 &
   bff_pid=$!
   pids+=("$bff_pid")
   wait_port "$2" 120 "$bff_pid" || { tail -40 "$work/bff-$2.log" >&2; return 1; }
+  wait_port "$bff_management" 30 "$bff_pid" || { tail -40 "$work/bff-$2.log" >&2; return 1; }
 }
 stop_bff() {
   kill "$bff_pid" 2>/dev/null || true
