@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # P3 /dashboard fan-out with its three dependencies delayed 20, 50 and 100 ms (nginx's echo module), against the
 # 100 ms stub alone, at a fixed rate; P4 the same with the account dependency dead (a closed port) and its breaker
-# open, and what a call the open breaker rejects costs. Loopback only; stops by itself.
+# open, and what a call the open breaker rejects costs. Each request carries a bearer token (bench/Token.java);
+# the breaker's state and its metrics are read on the management port. Loopback only; stops by itself.
 #
 #   bench/dashboard.sh            # median of 3 runs of 10 s each, after a warm-up
 #   SMOKE=1 bench/dashboard.sh    # seconds: keeps the script working in CI
@@ -11,7 +12,7 @@ need nginx hey curl
 stub=9201 bff=9280 dead=9299
 rate=${DASHBOARD_RATE:-200}
 export HEY_WORKERS=50 # 100 ms answers: each worker sends at most ~9 a second, so 50 keep up with 200/s
-user=(-H "X-User-Id: u-42")
+user=(-H "Authorization: Bearer $(bench_token)") # user u-42 with dashboard:read (bench/Token.java)
 
 start_delay_stub "$stub" 20 50 100
 dashboard_bff() { # account base URL
@@ -39,13 +40,13 @@ echo "stub alone p50/p99 $s50/$s99 ms; dashboard (20+50+100 ms) $h50/$h99 ms" >&
 dashboard_bff "http://127.0.0.1:$dead"
 expect_degraded '["account"]'
 read -r d50 d99 < <(hey_at "$rate" "http://127.0.0.1:$bff/dashboard" "${user[@]}")
-state=$(curl -fsS "http://127.0.0.1:$bff/actuator/health" | grep -o '"account":{[^}]*"state":"[A-Z_]*"' | grep -o '[A-Z_]*"$' | tr -d '"' || true)
-rejected=$(curl -fsS "http://127.0.0.1:$bff/actuator/metrics/bff.downstream.calls?tag=dependency:account&tag=outcome:breaker_open")
+state=$(curl -fsS "http://127.0.0.1:$bff_management/actuator/health" | grep -o '"account":{[^}]*"state":"[A-Z_]*"' | grep -o '[A-Z_]*"$' | tr -d '"' || true)
+rejected=$(curl -fsS "http://127.0.0.1:$bff_management/actuator/metrics/bff.downstream.calls?tag=dependency:account&tag=outcome:breaker_open")
 stat() { grep -o "\"statistic\":\"$1\",\"value\":[0-9.Ee-]*" <<<"$2" | sed 's/.*://'; }
 count=$(stat COUNT "$rejected") total=$(stat TOTAL_TIME "$rejected") max=$(stat MAX "$rejected")
 [ "${count%.*}" -gt 0 ] || { echo "no call was rejected by account's breaker: $rejected" >&2; exit 1; }
 # the registry is Prometheus's: the 0.99 quantile (a decaying window) is published there, not under /metrics
-p99=$(curl -fsS "http://127.0.0.1:$bff/actuator/prometheus" \
+p99=$(curl -fsS "http://127.0.0.1:$bff_management/actuator/prometheus" \
   | awk '/^bff_downstream_calls_seconds\{dependency="account",outcome="breaker_open",quantile="0.99"\}/ { print $2 }')
 mean_ms=$(awk -v t="$total" -v c="$count" 'BEGIN { printf "%.4f", t / c * 1000 }')
 max_ms=$(awk -v m="$max" 'BEGIN { printf "%.3f", m * 1000 }')
