@@ -9,7 +9,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 /**
- * Split accuracy of a sticky strangler route over real HTTP: sends one request per key (X-User-Id: user-1 ..
+ * Split accuracy of a sticky strangler route over real HTTP: sends one request per key (X-Split-Key: user-1 ..
  * user-N, 32 at a time) and counts the side each answer names in X-Strangler-Side. Prints
  * {@code SPLIT keys=<n> new=<n> share=<percent>}; exits non-zero if any request fails or names no side.
  *
@@ -30,7 +30,7 @@ public final class Split {
 				sides.add(executor.submit(() -> {
 					try {
 						HttpResponse<Void> response = client.send(
-								HttpRequest.newBuilder(uri).header("X-User-Id", key).GET().build(),
+								HttpRequest.newBuilder(uri).header("X-Split-Key", key).GET().build(),
 								HttpResponse.BodyHandlers.discarding());
 						if (response.statusCode() != 200) {
 							throw new IllegalStateException(key + ": status " + response.statusCode());

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # P1 proxy throughput, P2 added latency at a fixed rate, P7 RSS under load: web-bff's strangler route against
 # nginx proxy_pass to the same backend (nginx `return 200` with a fixed JSON body) and against the backend
-# direct, at the same concurrency, on the same pinned core. Loopback only; stops by itself.
+# direct, at the same concurrency, on the same pinned core. The route is public (auth: none), as nginx's is: no
+# token to verify on either side. Loopback only; stops by itself.
 #
 #   bench/proxy.sh              # median of 3 runs of 10 s each, after a warm-up
 #   SMOKE=1 bench/proxy.sh      # seconds: keeps the script working in CI
@@ -19,6 +20,7 @@ routes:
     legacy-uri: http://127.0.0.1:$backend
     new-uri: http://127.0.0.1:$backend
     weight: 0
+    auth: none
 EOF
 start_nginx "$backend" "$proxy"
 deps=()
@@ -26,13 +28,15 @@ for d in user activity account; do deps+=(--gateway.dependencies.instances.$d.ba
 start_bff web-bff "$bff" --gateway.routes.file="$work/routes.yml" "${deps[@]}"
 curl -fsS -o /dev/null "http://127.0.0.1:$bff/bench/x" || { echo "the BFF route does not answer 200" >&2; exit 1; }
 
-# the JIT needs more than one measure's warm-up: both BFF endpoints first, so neither is measured cold
+# the JIT needs more than one measure's warm-up: both BFF endpoints first, so neither is measured cold. The BFF's
+# own no-downstream endpoint is liveness, which is served on the management port only (its own Tomcat connector)
+own_url="http://127.0.0.1:$bff_management/actuator/health/liveness"
 pin "$load_cpus" wrk -t1 -c"$conns" -d"$((warmup * 3))s" "http://127.0.0.1:$bff/bench/x" >/dev/null
-pin "$load_cpus" wrk -t1 -c"$conns" -d"$((warmup * 2))s" "http://127.0.0.1:$bff/actuator/health/liveness" >/dev/null
+pin "$load_cpus" wrk -t1 -c"$conns" -d"$((warmup * 2))s" "$own_url" >/dev/null
 echo "# proxy: wrk -t1 -c$conns, ${duration}s x $runs (median), load on cpu $load_cpus, servers on cpu $sut_cpus" >&2
 direct=$(wrk_rps "http://127.0.0.1:$backend/bench/x" "$conns")
 nginx_rps=$(wrk_rps "http://127.0.0.1:$proxy/bench/x" "$conns")
-own=$(wrk_rps "http://127.0.0.1:$bff/actuator/health/liveness" "$conns")
+own=$(wrk_rps "$own_url" "$conns")
 gateway=$(wrk_rps "http://127.0.0.1:$bff/bench/x" "$conns")
 rss=$(rss_mib "$bff_pid") hwm=$(hwm_mib "$bff_pid")
 echo "direct $direct req/s; nginx proxy_pass $nginx_rps; web-bff own endpoint $own; web-bff route $gateway; RSS ${rss} MiB (peak since start $hwm)" >&2

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# P5 split accuracy: 10,000 distinct sticky keys (X-User-Id) sent over real HTTP through web-bff's strangler
+# P5 split accuracy: 10,000 distinct sticky keys (X-Split-Key) sent over real HTTP through web-bff's strangler
 # route at weight 30 (bench/Split.java); the share that landed on the new side must be within ±1 point of 30 %.
-# Loopback only; stops by itself.
+# The route is public (auth: none), so no token; the key is not X-User-Id because the BFF drops a client's
+# X-User-Id at the boundary (it sets that header itself from a verified token). Loopback only; stops by itself.
 #
 #   bench/split.sh              # 10,000 keys
 #   SMOKE=1 bench/split.sh      # 1,000 keys
@@ -18,7 +19,8 @@ routes:
     new-uri: http://127.0.0.1:$backend/new
     weight: $weight
     sticky:
-      header: X-User-Id
+      header: X-Split-Key
+    auth: none
 YAML
 start_nginx "$backend"
 deps=()
