@@ -19,7 +19,17 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class ColdStart {
 
-	public static void main(String[] args) throws Exception {
+	public static void main(String[] args) {
+		try {
+			run(args);
+		}
+		catch (Throwable ex) { // the stub's dispatcher thread would keep a failed run alive
+			ex.printStackTrace();
+			System.exit(1);
+		}
+	}
+
+	private static void run(String[] args) throws Exception {
 		HttpServer stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		stub.createContext("/", (exchange) -> {
 			byte[] body = "{\"id\":\"42\"}".getBytes(StandardCharsets.UTF_8);

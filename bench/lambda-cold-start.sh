@@ -10,6 +10,8 @@
 # silently ignored once a jar changes) + C1 only + SerialGC + Spring AOT (web-bff's process-aot output for
 # the lambda profile, on with -Dspring.aot.enabled=true). The package is the one Maven builds for Lambda
 # (web-bff/target/web-bff-lambda.zip), its root classes put in a jar because an AOT cache covers jar files only.
+# The event carries a bearer token (bench/Token.java) the app verifies against the bench's public key, so the first
+# response is a served dashboard (200, every dependency called), as before the BFF required a verified caller.
 source "$(dirname "$0")/lib.sh" # root, java, a work folder removed on exit, median, ratio, verdict, row
 cd "$root"
 runs=${RUNS:-5}
@@ -23,14 +25,18 @@ unzip -q web-bff/target/web-bff-lambda.zip -d "$work/task"
 "$JAVA_HOME/bin/javac" -d "$work/bench" -cp "$work/task/lib/*" bench/ColdStart.java
 "$JAVA_HOME/bin/jar" --create --file "$work/bench.jar" -C "$work/bench" .
 cp="$work/web-bff.jar:$(ls "$work"/task/lib/*.jar | sort | tr '\n' ':')$work/bench.jar"
-event="$root/bench/dashboard-v2-event.json"
+# the JWT settings every BFF needs (deploy/template.yaml gives the functions these variables), with the bench's key
+export GATEWAY_SECURITY_JWT_ISSUER=$jwt_issuer GATEWAY_SECURITY_JWT_AUDIENCES=$jwt_audience
+export GATEWAY_SECURITY_JWT_PUBLICKEYLOCATION="file:$work/jwt-public.pem"
+event="$work/dashboard-v2-event.json"
+sed "s/BENCH_TOKEN/$(bench_token)/" "$root/bench/dashboard-v2-event.json" >"$event"
 
 once() { # flags... -> "<ms> <rss-kb>"
   local start out
   start=$(date +%s%3N)
-  out=$(cd "$work" && timeout 120 "$java" "$@" -cp "$cp" ColdStart "$handler" "$event" 2>&1 | grep '^COLDSTART' || true)
+  out=$(cd "$work" && timeout 120 "$java" "$@" -cp "$cp" ColdStart "$handler" "$event" >"$work/run.log" 2>&1; grep '^COLDSTART' "$work/run.log" || true)
   [ -n "${VERBOSE:-}" ] && echo "  $* :: ${out#COLDSTART }" >&2
-  [ -n "$out" ] || { echo "run failed: $*" >&2; exit 1; }
+  [ -n "$out" ] || { echo "run failed: $*" >&2; grep -E 'Exception|Caused by' "$work/run.log" | grep -v '^\s*at ' | head -6 >&2; exit 1; }
   case "$out" in *"status=200"*) ;; *) echo "unexpected response: $out" >&2; exit 1 ;; esac
   local done rss
   done=$(sed -E 's/.*done-epoch-ms=([0-9]+).*/\1/' <<<"$out")
@@ -42,7 +48,8 @@ once() { # flags... -> "<ms> <rss-kb>"
 echo "JDK: $("$java" -version 2>&1 | head -1); runs per variant: $runs; $(nproc) cores" >&2
 tuning=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Dspring.aot.enabled=true)
 # train the AOT cache: one run of the same path with the same flags, recorded (JDK 25 one-step training)
-(cd "$work" && "$java" -XX:AOTCacheOutput="$work/app.aot" "${tuning[@]}" -cp "$cp" ColdStart "$handler" "$event" >/dev/null 2>&1)
+(cd "$work" && timeout 180 "$java" -XX:AOTCacheOutput="$work/app.aot" "${tuning[@]}" -cp "$cp" ColdStart "$handler" "$event" \
+  >"$work/training.log" 2>&1) || { echo "AOT cache training run failed:" >&2; grep -E 'Exception|Caused by' "$work/training.log" | grep -v '^\s*at ' | head -6 >&2; exit 1; }
 [ -s "$work/app.aot" ] || { echo "AOT cache training produced nothing" >&2; exit 1; }
 
 names=("plain (JVM defaults)" "C1 only" "Spring AOT only" "tuned: AOT cache + C1 + Spring AOT + SerialGC")
