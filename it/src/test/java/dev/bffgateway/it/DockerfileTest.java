@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import dev.bffgateway.core.demo.DemoTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,8 @@ import static org.awaitility.Awaitility.await;
  * There is no Docker engine here, so this test does what the Dockerfile does, from the Dockerfile's own lines:
  * its extraction {@code RUN} steps on the jar the build made, its {@code COPY --from=build} layer copies, then
  * its exact {@code ENTRYPOINT} and {@code HEALTHCHECK} commands, with the image's absolute paths mapped into a
- * temporary folder. The container's web-bff must then answer health and serve a dashboard.
+ * temporary folder. The container's web-bff must then answer health on its management port only and serve a
+ * dashboard to a caller with a token.
  */
 class DockerfileTest {
 
@@ -60,6 +62,19 @@ class DockerfileTest {
 	}
 
 	@Test
+	void onlyThePublicPortIsExposedAndTheHealthCheckAsksTheManagementPort() throws IOException {
+		Map<String, String> environment = environment("web-bff");
+		assertThat(environment).containsKeys("PORT", "MANAGEMENT_PORT");
+		assertThat(environment.get("MANAGEMENT_PORT")).isNotEqualTo(environment.get("PORT"));
+
+		assertThat(instructions()).filteredOn((line) -> line.startsWith("EXPOSE "))
+			.containsExactly("EXPOSE " + environment.get("PORT"));
+		assertThat(String.join(" ", healthcheck())).contains("/dev/tcp/127.0.0.1/${MANAGEMENT_PORT}")
+			.doesNotContain("${PORT}")
+			.contains("/actuator/health/liveness");
+	}
+
+	@Test
 	void extractedLayersStartWithTheEntrypointAndAnswerHealth() throws Exception {
 		String bffName = "web-bff";
 		// the build stage's steps after `mvnw package` (which the reactor has already done)
@@ -72,15 +87,7 @@ class DockerfileTest {
 		}
 		// the runtime stage's copies, in order: layers from the build stage, files from the build context
 		Pattern copy = Pattern.compile("COPY (--from=build )?(?:--chown=\\S+ )?(\\S+) (\\S+)");
-		Map<String, String> environment = new LinkedHashMap<>();
-		List<String> lines = instructions();
-		int runtimeStage = 0;
-		for (int i = 0; i < lines.size(); i++) {
-			if (lines.get(i).startsWith("FROM ")) {
-				runtimeStage = i;
-			}
-		}
-		for (String line : lines.subList(runtimeStage, lines.size())) {
+		for (String line : runtimeStage()) {
 			Matcher m = copy.matcher(line);
 			if (m.matches()) {
 				Path source = (m.group(1) != null) ? Path.of(imagePaths(m.group(2))) : ROOT.resolve(m.group(2));
@@ -89,18 +96,15 @@ class DockerfileTest {
 				assertThat(target.startsWith(this.image.toAbsolutePath())).as(target + " inside the image folder").isTrue();
 				copyTree(source, target);
 			}
-			if (line.startsWith("ENV ")) {
-				for (String assignment : line.substring(4).split(" ")) {
-					String[] pair = assignment.split("=", 2);
-					environment.put(pair[0], imagePaths(pair[1].replace("${BFF}", bffName)));
-				}
-			}
 		}
+		Map<String, String> environment = new LinkedHashMap<>();
+		environment(bffName).forEach((name, value) -> environment.put(name, imagePaths(value)));
 		Path app = Path.of(imagePaths("/app"));
 		assertThat(app.resolve("app.jar")).isRegularFile();
 		assertThat(app.resolve("lib")).isDirectory();
 
 		int port = freePort();
+		int managementPort = freePort();
 		List<String> entrypoint = new ArrayList<>();
 		for (String part : entrypoint()) {
 			entrypoint.add(part.equals("java") ? javaCommand() : imagePaths(part));
@@ -110,25 +114,39 @@ class DockerfileTest {
 			.redirectErrorStream(true)
 			.redirectOutput(this.image.resolve("bff.log").toFile());
 		builder.environment().putAll(environment);
-		builder.environment().put("PORT", Integer.toString(port)); // the image's 8080 may be taken here
+		// the image's 8080 and 9090 may be taken here
+		builder.environment().put("PORT", Integer.toString(port));
+		builder.environment().put("MANAGEMENT_PORT", Integer.toString(managementPort));
 		for (String name : Downstreams.NAMES) {
 			builder.environment().put(name.toUpperCase() + "_SERVICE_URL", Downstreams.of(name).baseUrl());
 		}
+		// what a deployment must give every BFF: the tokens' issuer, audience and signing key
+		DemoTokens tokens = DemoTokens.generate();
+		Path publicKey = Files.writeString(this.image.resolve("jwt-public.pem"), tokens.publicKeyPem());
+		builder.environment().put("GATEWAY_SECURITY_JWT_ISSUER", DemoTokens.ISSUER);
+		builder.environment().put("GATEWAY_SECURITY_JWT_AUDIENCES", DemoTokens.AUDIENCE);
+		builder.environment().put("GATEWAY_SECURITY_JWT_PUBLICKEYLOCATION", "file:" + publicKey);
 		this.bff = builder.start();
 
 		Bff client = new Bff(port);
+		Bff management = new Bff(managementPort);
 		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(
-				() -> assertThat(client.get("/actuator/health/liveness").body()).contains("\"status\":\"UP\""));
+				() -> assertThat(management.get("/actuator/health/liveness").body()).contains("\"status\":\"UP\""));
 		List<String> healthcheck = healthcheck();
 		ProcessBuilder probe = new ProcessBuilder(healthcheck).redirectErrorStream(true);
 		probe.environment().put("PORT", Integer.toString(port));
+		probe.environment().put("MANAGEMENT_PORT", Integer.toString(managementPort));
 		assertThat(probe.start().waitFor()).as("HEALTHCHECK exit code").isZero();
+		assertThat(client.get("/actuator/health/liveness").body()).as("actuator on the public port")
+			.doesNotContain("\"status\":\"UP\"");
 
-		var strangler = client.get("/actuator/strangler").json();
+		var strangler = management.get("/actuator/strangler").json();
 		assertThat(strangler.get("source").asString()).isEqualTo(imagePaths("/app/routes/web-bff.yml"));
 		assertThat(strangler.get("routes")).isNotEmpty();
 
-		Bff.Response dashboard = client.get("/dashboard", "X-User-Id", Downstreams.USER_ID);
+		assertThat(client.get("/dashboard", "X-User-Id", Downstreams.USER_ID).status()).as("no token").isEqualTo(401);
+		Bff.Response dashboard = client.get("/dashboard", "Authorization",
+				"Bearer " + tokens.forUser(Downstreams.USER_ID));
 		assertThat(dashboard.status()).isEqualTo(200);
 		assertThat(dashboard.json()).isEqualTo(WebDashboardScenariosTest.expectedDashboard(List.of()));
 	}
@@ -150,6 +168,32 @@ class DockerfileTest {
 			current.setLength(0);
 		}
 		return instructions;
+	}
+
+	/** The runtime stage's instructions: from its {@code FROM} on. */
+	static List<String> runtimeStage() throws IOException {
+		List<String> lines = instructions();
+		int runtimeStage = 0;
+		for (int i = 0; i < lines.size(); i++) {
+			if (lines.get(i).startsWith("FROM ")) {
+				runtimeStage = i;
+			}
+		}
+		return lines.subList(runtimeStage, lines.size());
+	}
+
+	/** The runtime stage's {@code ENV} variables, with {@code ${BFF}} resolved; image paths as in the image. */
+	static Map<String, String> environment(String bffName) throws IOException {
+		Map<String, String> environment = new LinkedHashMap<>();
+		for (String line : runtimeStage()) {
+			if (line.startsWith("ENV ")) {
+				for (String assignment : line.substring(4).split(" ")) {
+					String[] pair = assignment.split("=", 2);
+					environment.put(pair[0], pair[1].replace("${BFF}", bffName));
+				}
+			}
+		}
+		return environment;
 	}
 
 	static List<String> entrypoint() throws IOException {
