@@ -31,12 +31,18 @@ export GATEWAY_SECURITY_JWT_PUBLICKEYLOCATION="file:$work/jwt-public.pem"
 event="$work/dashboard-v2-event.json"
 sed "s/BENCH_TOKEN/$(bench_token)/" "$root/bench/dashboard-v2-event.json" >"$event"
 
+failed() { # message log: the message, the exception and its root cause, then exit 1
+  echo "$1" >&2
+  grep -E '^(Exception in|[A-Za-z0-9_.$]+(Exception|Error)\b)' "$2" | sed -n 1p >&2 || true
+  grep '^Caused by' "$2" | tail -2 >&2 || true
+  exit 1
+}
 once() { # flags... -> "<ms> <rss-kb>"
   local start out
   start=$(date +%s%3N)
   out=$(cd "$work" && timeout 120 "$java" "$@" -cp "$cp" ColdStart "$handler" "$event" >"$work/run.log" 2>&1; grep '^COLDSTART' "$work/run.log" || true)
   [ -n "${VERBOSE:-}" ] && echo "  $* :: ${out#COLDSTART }" >&2
-  [ -n "$out" ] || { echo "run failed: $*" >&2; grep -E 'Exception|Caused by' "$work/run.log" | grep -v '^\s*at ' | head -6 >&2; exit 1; }
+  [ -n "$out" ] || failed "run failed: $*" "$work/run.log"
   case "$out" in *"status=200"*) ;; *) echo "unexpected response: $out" >&2; exit 1 ;; esac
   local done rss
   done=$(sed -E 's/.*done-epoch-ms=([0-9]+).*/\1/' <<<"$out")
@@ -49,7 +55,7 @@ echo "JDK: $("$java" -version 2>&1 | head -1); runs per variant: $runs; $(nproc)
 tuning=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Dspring.aot.enabled=true)
 # train the AOT cache: one run of the same path with the same flags, recorded (JDK 25 one-step training)
 (cd "$work" && timeout 180 "$java" -XX:AOTCacheOutput="$work/app.aot" "${tuning[@]}" -cp "$cp" ColdStart "$handler" "$event" \
-  >"$work/training.log" 2>&1) || { echo "AOT cache training run failed:" >&2; grep -E 'Exception|Caused by' "$work/training.log" | grep -v '^\s*at ' | head -6 >&2; exit 1; }
+  >"$work/training.log" 2>&1) || failed "AOT cache training run failed:" "$work/training.log"
 [ -s "$work/app.aot" ] || { echo "AOT cache training produced nothing" >&2; exit 1; }
 
 names=("plain (JVM defaults)" "C1 only" "Spring AOT only" "tuned: AOT cache + C1 + Spring AOT + SerialGC")
