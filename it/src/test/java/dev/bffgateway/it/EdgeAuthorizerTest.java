@@ -45,8 +45,10 @@ class EdgeAuthorizerTest {
 	@Test
 	void theAuthorizersClaimsIdentifyTheCallerInBothFormats() {
 		for (LambdaEdge.Format format : LambdaEdge.Format.values()) {
-			Edge.Response response = new LambdaEdge(handler, format)
-				.sendAuthorized(Edge.Request.get("/dashboard", "X-User-Id", "43"), claims(Downstreams.USER_ID));
+			// API Gateway passes the token it verified on: the claims identify the caller, the token is not re-verified
+			Edge.Response response = new LambdaEdge(handler, format).sendAuthorized(
+					Edge.Request.get("/dashboard", "X-User-Id", "43", "Authorization", Tokens.bearer(Downstreams.USER_ID)),
+					claims(Downstreams.USER_ID));
 
 			assertThat(response.status()).as(format.name()).isEqualTo(200);
 			assertThat(response.json().at("/user/id").asString()).isEqualTo(Downstreams.USER_ID);

@@ -26,6 +26,7 @@ import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.tomcat.TomcatContextCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.core.io.ResourceLoader;
@@ -41,6 +42,8 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -163,7 +166,13 @@ public final class GatewaySecurityAutoConfiguration {
 		if (edgeAuthorizer) {
 			http.addFilterBefore(new EdgeAuthorizer(jwt.issuer(), converter, refusals), BearerTokenAuthenticationFilter.class);
 		}
-		http.oauth2ResourceServer((server) -> server.jwt((token) -> token.decoder(decoder).jwtAuthenticationConverter(converter))
+		DefaultBearerTokenResolver bearer = new DefaultBearerTokenResolver();
+		// behind API Gateway's authorizer the token it verified still arrives: its claims identify the caller
+		BearerTokenResolver tokens = edgeAuthorizer
+				? (request) -> (request.getAttribute(EdgeAuthorizer.ATTRIBUTE) != null) ? null : bearer.resolve(request)
+				: bearer;
+		http.oauth2ResourceServer((server) -> server.bearerTokenResolver(tokens)
+			.jwt((token) -> token.decoder(decoder).jwtAuthenticationConverter(converter))
 			.authenticationEntryPoint(refusals)
 			.accessDeniedHandler(refusals))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(refusals).accessDeniedHandler(refusals))
@@ -185,6 +194,7 @@ public final class GatewaySecurityAutoConfiguration {
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.apache.catalina.connector.Connector")
+	@Profile("!lambda") // decided by profile, not classpath, so the Lambda edge's AOT context leaves it out too
 	static class TomcatConfiguration {
 
 		@Bean
