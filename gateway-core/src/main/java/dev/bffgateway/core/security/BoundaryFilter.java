@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 import dev.bffgateway.core.routing.ClientBodyException;
 import jakarta.servlet.FilterChain;
@@ -103,7 +104,12 @@ final class BoundaryFilter extends OncePerRequestFilter {
 		if (this.edgeAuthorizer && request.getHeader(EdgeAuthorizer.HEADER) != null) {
 			request.setAttribute(EdgeAuthorizer.ATTRIBUTE, request.getHeader(EdgeAuthorizer.HEADER));
 		}
-		chain.doFilter(new BoundedRequest(request, hidden(request), this.maxBodyBytes), response);
+		Set<String> hidden = hidden(request);
+		if (hidden.isEmpty() && !hasBody(request)) {
+			chain.doFilter(request, response); // nothing to hide, nothing to read: no wrapper on the hot path
+			return;
+		}
+		chain.doFilter(new BoundedRequest(request, hidden, this.maxBodyBytes), response);
 	}
 
 	/**
@@ -138,13 +144,25 @@ final class BoundaryFilter extends OncePerRequestFilter {
 		return bytes;
 	}
 
-	/** @return the lower-case names of the headers nothing after this filter may see */
+	private static boolean hasBody(HttpServletRequest request) {
+		return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+	}
+
+	/** @return the names of the headers present that nothing after this filter may see (case-insensitive) */
 	private Set<String> hidden(HttpServletRequest request) {
-		Set<String> hidden = new HashSet<>(this.ownHeaders);
-		boolean trustedPeer = trusted(request.getRemoteAddr());
+		Set<String> hidden = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+		Boolean trustedPeer = null;
 		for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements();) {
 			String name = names.nextElement().toLowerCase(Locale.ROOT);
-			if (!trustedPeer && (name.equals("forwarded") || name.startsWith("x-forwarded-") || name.equals("x-real-ip"))) {
+			if (this.ownHeaders.contains(name)) {
+				hidden.add(name);
+				continue;
+			}
+			boolean forwarded = name.equals("forwarded") || name.startsWith("x-forwarded-") || name.equals("x-real-ip");
+			if (forwarded && trustedPeer == null) {
+				trustedPeer = trusted(request.getRemoteAddr());
+			}
+			if (forwarded && !trustedPeer) {
 				hidden.add(name);
 			}
 			if (name.equals("connection") || name.equals("proxy-connection")) {
@@ -195,7 +213,7 @@ final class BoundaryFilter extends OncePerRequestFilter {
 		}
 
 		private boolean isHidden(String name) {
-			return this.hidden.contains(name.toLowerCase(Locale.ROOT));
+			return !this.hidden.isEmpty() && this.hidden.contains(name); // a case-insensitive set
 		}
 
 		@Override
