@@ -50,6 +50,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.session.DisableEncodeUrlFilter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -140,6 +141,13 @@ public final class GatewaySecurityAutoConfiguration {
 	@ConditionalOnMissingBean
 	SecurityObservationSettings gatewaySecurityObservations() {
 		return SecurityObservationSettings.noObservations();
+	}
+
+	/** The path policy: Spring Security's strict firewall, header checks without regular expressions. */
+	@Bean
+	@ConditionalOnMissingBean
+	HttpFirewall gatewayFirewall() {
+		return Firewall.strict();
 	}
 
 	@Bean
