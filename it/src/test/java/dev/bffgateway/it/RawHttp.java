@@ -47,12 +47,12 @@ final class RawHttp {
 	}
 
 	/**
-	 * Starts an upload that promises more than it sends, then resets the connection without waiting for an
-	 * answer: a client aborting its own upload.
+	 * Starts an upload that promises {@code length} bytes but sends a few, then resets the connection without
+	 * waiting for an answer: a client aborting its own upload.
 	 */
-	static void abortUpload(int port, String target, String... headers) {
+	static void abortUpload(int port, String target, int length, String... headers) {
 		StringBuilder request = new StringBuilder("POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-				+ "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n");
+				+ "\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n");
 		for (int i = 0; i < headers.length; i += 2) {
 			request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
 		}

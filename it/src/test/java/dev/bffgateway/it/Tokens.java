@@ -1,5 +1,7 @@
 package dev.bffgateway.it;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,15 +38,16 @@ final class Tokens {
 		return server;
 	}
 
-	/** @return {@code Bearer <a valid token for the user>}, one token per user, reused */
+	/** @return {@code Bearer <a valid token for the user>}, one token per user, reused (valid for a day) */
 	static String bearer(String userId) {
-		return "Bearer " + CACHE.computeIfAbsent(userId, ISSUER::forUser);
+		return "Bearer " + CACHE.computeIfAbsent(userId,
+				(user) -> ISSUER.token(user).expiresAt(Instant.now().plus(Duration.ofDays(1))).sign());
 	}
 
 	/** @return {@code Bearer <a valid token the user delegated to the OAuth client>} */
 	static String delegated(String userId, String clientId) {
 		return "Bearer " + CACHE.computeIfAbsent(userId + "@" + clientId,
-				(key) -> ISSUER.token(userId).client(clientId).sign());
+				(key) -> ISSUER.token(userId).client(clientId).expiresAt(Instant.now().plus(Duration.ofDays(1))).sign());
 	}
 
 	/** The BFF's token settings, pointing at this issuer. */

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.StringJoiner;
 
 import com.amazonaws.serverless.exceptions.ContainerInitializationException;
+import com.amazonaws.serverless.proxy.model.AwsProxyRequest;
 import com.amazonaws.serverless.proxy.model.AwsProxyResponse;
 import com.amazonaws.serverless.proxy.spring.SpringDelegatingLambdaContainerHandler;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -155,13 +156,20 @@ public abstract class LambdaEdgeHandler implements RequestStreamHandler, Resourc
 		try {
 			JsonNode event = LambdaEvents.read(input.readAllBytes());
 			httpApi = LambdaEvents.isHttpApi(event);
-			byte[] request = JSON.writeValueAsBytes(LambdaEvents.toAdapterRequest(event));
+			AwsProxyRequest adapterRequest = LambdaEvents.toAdapterRequest(event);
+			byte[] request = JSON.writeValueAsBytes(adapterRequest);
 			ByteArrayOutputStream response = new ByteArrayOutputStream();
 			this.delegate.handleRequest(new ByteArrayInputStream(request), response, context);
-			if (!httpApi) {
+			boolean head = "HEAD".equalsIgnoreCase(adapterRequest.getHttpMethod());
+			if (!httpApi && !head) {
 				return response.toByteArray();
 			}
-			return LambdaEvents.write(JSON.readValue(response.toByteArray(), AwsProxyResponse.class), true);
+			AwsProxyResponse answer = JSON.readValue(response.toByteArray(), AwsProxyResponse.class);
+			if (head) {
+				answer.setBody(null); // as in the container: a HEAD answer has headers only (RFC 9110 §9.3.2)
+				answer.setBase64Encoded(false);
+			}
+			return LambdaEvents.write(answer, httpApi);
 		}
 		catch (MalformedEventException ex) {
 			return LambdaEvents.write(LambdaEvents.problem(400, "Bad Request", String.valueOf(ex.getMessage())),

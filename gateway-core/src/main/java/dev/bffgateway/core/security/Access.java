@@ -14,6 +14,7 @@ import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 
@@ -37,10 +38,16 @@ final class Access {
 
 	private final List<CallerPolicy> policies;
 
-	Access(@Nullable RouteTables routes, Collection<String> audiences, Collection<String> dashboardScopes,
-			List<CallerPolicy> policies) {
+	private final Set<String> clients;
+
+	/** Set on a request whose caller passed every check here: only such a caller is pinned and forwarded. */
+	static final String VERIFIED = Access.class.getName() + ".verified";
+
+	Access(@Nullable RouteTables routes, Collection<String> audiences, Collection<String> clients,
+			Collection<String> dashboardScopes, List<CallerPolicy> policies) {
 		this.routes = routes;
 		this.audiences = Set.copyOf(audiences);
+		this.clients = Set.copyOf(clients);
 		this.dashboardScopes = Set.copyOf(dashboardScopes);
 		this.policies = List.copyOf(policies);
 	}
@@ -50,9 +57,9 @@ final class Access {
 
 		private final String reason;
 
-		private final boolean scope;
+		private final @Nullable String scope;
 
-		Refusal(String reason, boolean scope) {
+		Refusal(String reason, @Nullable String scope) {
 			super(false);
 			this.reason = reason;
 			this.scope = scope;
@@ -62,8 +69,8 @@ final class Access {
 			return this.reason;
 		}
 
-		/** @return whether a missing scope is the reason (RFC 6750 {@code insufficient_scope}) */
-		boolean scope() {
+		/** @return the scopes the request needs when a missing scope is the reason (RFC 6750 {@code insufficient_scope}) */
+		@Nullable String scope() {
 			return this.scope;
 		}
 
@@ -101,21 +108,42 @@ final class Access {
 		if (!(authentication instanceof JwtAuthenticationToken token) || !token.isAuthenticated()) {
 			return new AuthorizationDecision(false); // anonymous: answered 401
 		}
-		if (token.getToken().getAudience() == null
-				|| token.getToken().getAudience().stream().noneMatch(this.audiences::contains)) {
-			return new Refusal("The token was not issued for this API (audience).", false);
+		Jwt jwt = token.getToken();
+		if ("id".equals(jwt.getClaimAsString("token_use"))) {
+			return new Refusal("An ID token is not an access token.", null);
+		}
+		if (!forThisApi(jwt)) {
+			return new Refusal("The token was not issued for this API (audience).", null);
 		}
 		Caller caller = Callers.of(token);
+		if (!this.clients.isEmpty() && (caller.clientId() == null || !this.clients.contains(caller.clientId()))) {
+			return new Refusal("The token was issued to a client this BFF does not serve.", null);
+		}
 		if (!caller.scopes().containsAll(scopes)) {
-			return new Refusal("The token lacks a scope this request needs: " + String.join(" ", scopes.stream().sorted().toList()) + ".", true);
+			String needed = String.join(" ", scopes.stream().sorted().toList());
+			return new Refusal("The token lacks a scope this request needs: " + needed + ".", needed);
 		}
 		for (CallerPolicy policy : this.policies) {
 			String refusal = policy.refusal(caller, request);
 			if (refusal != null) {
-				return new Refusal(refusal, false);
+				return new Refusal(refusal, null);
 			}
 		}
+		request.setAttribute(VERIFIED, Boolean.TRUE);
 		return new AuthorizationDecision(true);
+	}
+
+	/**
+	 * A token is for this API when its {@code aud} names one of the audiences; a Cognito access token has no
+	 * {@code aud} and names its app client in {@code client_id} instead, which then counts as its audience.
+	 */
+	private boolean forThisApi(Jwt jwt) {
+		List<String> audience = jwt.getAudience();
+		if (audience != null && !audience.isEmpty()) {
+			return audience.stream().anyMatch(this.audiences::contains);
+		}
+		String client = jwt.getClaimAsString("client_id");
+		return client != null && this.audiences.contains(client);
 	}
 
 	static String pathWithinApplication(HttpServletRequest request) {

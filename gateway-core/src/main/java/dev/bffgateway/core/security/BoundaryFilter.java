@@ -153,9 +153,11 @@ final class BoundaryFilter extends OncePerRequestFilter {
 		Set<String> hidden = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 		Boolean trustedPeer = null;
 		for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements();) {
-			String name = names.nextElement().toLowerCase(Locale.ROOT);
+			String given = names.nextElement();
+			// X_User_Id is X-User-Id to a CGI-style backend (PHP, Rack, WSGI all read HTTP_X_USER_ID)
+			String name = given.toLowerCase(Locale.ROOT).replace('_', '-');
 			if (this.ownHeaders.contains(name)) {
-				hidden.add(name);
+				hidden.add(given);
 				continue;
 			}
 			boolean forwarded = name.equals("forwarded") || name.startsWith("x-forwarded-") || name.equals("x-real-ip");
@@ -163,10 +165,10 @@ final class BoundaryFilter extends OncePerRequestFilter {
 				trustedPeer = trusted(request.getRemoteAddr());
 			}
 			if (forwarded && !trustedPeer) {
-				hidden.add(name);
+				hidden.add(given);
 			}
 			if (name.equals("connection") || name.equals("proxy-connection")) {
-				hidden.add(name);
+				hidden.add(given);
 				for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements();) {
 					for (String token : values.nextElement().split(",")) {
 						String listed = token.trim().toLowerCase(Locale.ROOT);

@@ -35,7 +35,8 @@ final class CallerFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-		if (!(authentication instanceof JwtAuthenticationToken token)) {
+		// a token on a public route was never checked for audience, client or policy: it identifies no one here
+		if (!(authentication instanceof JwtAuthenticationToken token) || request.getAttribute(Access.VERIFIED) == null) {
 			chain.doFilter(request, response);
 			return;
 		}

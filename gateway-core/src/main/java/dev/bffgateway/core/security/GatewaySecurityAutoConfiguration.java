@@ -3,14 +3,22 @@ package dev.bffgateway.core.security;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import dev.bffgateway.core.routing.RouteTables;
+import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -30,8 +38,6 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.core.io.ResourceLoader;
-import org.springframework.http.HttpMethod;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -54,8 +60,6 @@ import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.session.DisableEncodeUrlFilter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
-import org.springframework.web.client.RestTemplate;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The BFF as a security boundary (see the package description). One stateless Spring Security filter chain
@@ -98,12 +102,8 @@ public final class GatewaySecurityAutoConfiguration {
 		}
 		NimbusJwtDecoder decoder;
 		if (jwt.jwkSetUri() != null) {
-			SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
-			requests.setConnectTimeout(JWKS_TIMEOUT);
-			requests.setReadTimeout(JWKS_TIMEOUT);
-			decoder = NimbusJwtDecoder.withJwkSetUri(jwt.jwkSetUri().toString())
+			decoder = NimbusJwtDecoder.withJwkSource(jwkSource(jwt.jwkSetUri()))
 				.jwsAlgorithms((algorithms) -> jwt.algorithms().forEach((a) -> algorithms.add(SignatureAlgorithm.from(a))))
-				.restOperations(new RestTemplate(requests))
 				.build();
 		}
 		else {
@@ -116,6 +116,27 @@ public final class GatewaySecurityAutoConfiguration {
 		timestamps.setAllowEmptyExpiryClaim(false);
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(timestamps, new JwtIssuerValidator(jwt.issuer())));
 		return decoder;
+	}
+
+	/**
+	 * The issuer's keys: fetched on the first token (2 s timeouts, 1 MB at most), cached for 5 minutes and refreshed
+	 * ahead of expiry, fetched again for an unknown key id (a rotation) at most once every 30 s, however many
+	 * tokens with made-up key ids arrive, and the last keys kept for an hour while the issuer cannot be reached.
+	 */
+	private static JWKSource<SecurityContext> jwkSource(URI jwkSetUri) {
+		int timeout = (int) JWKS_TIMEOUT.toMillis();
+		try {
+			return JWKSourceBuilder.<SecurityContext>create(jwkSetUri.toURL(),
+					new DefaultResourceRetriever(timeout, timeout, 1024 * 1024))
+				.cache(Duration.ofMinutes(5).toMillis(), JWKS_TIMEOUT.toMillis())
+				.refreshAheadCache(true)
+				.rateLimited(Duration.ofSeconds(30).toMillis())
+				.outageTolerant(Duration.ofHours(1).toMillis())
+				.build();
+		}
+		catch (java.net.MalformedURLException ex) {
+			throw new IllegalStateException("gateway.security.jwt.jwk-set-uri must be a URL, but was '" + jwkSetUri + "'", ex);
+		}
 	}
 
 	private static RSAPublicKey publicKey(String location, ResourceLoader resources) {
@@ -165,7 +186,7 @@ public final class GatewaySecurityAutoConfiguration {
 		jwt.check();
 		Refusals refusals = new Refusals();
 		var converter = Callers.converter(jwt.userClaim());
-		Access access = new Access(routes.getIfAvailable(), jwt.audiences(), properties.dashboardScopes(),
+		Access access = new Access(routes.getIfAvailable(), jwt.audiences(), jwt.clients(), properties.dashboardScopes(),
 				policies.orderedStream().toList());
 		boolean lambda = environment.acceptsProfiles(Profiles.of("lambda"));
 		boolean edgeAuthorizer = jwt.edgeAuthorizer() && lambda;
@@ -209,7 +230,7 @@ public final class GatewaySecurityAutoConfiguration {
 				.permitAll()
 				.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/error")
 				.permitAll()
-				.requestMatchers(HttpMethod.GET, "/dashboard")
+				.requestMatchers("/dashboard") // every method: a HEAD must not skip the scope check
 				.access(access.dashboard())
 				.anyRequest()
 				.access(access.routes()))
@@ -243,8 +264,11 @@ public final class GatewaySecurityAutoConfiguration {
 
 	}
 
-	/** A {@link ClientFilter} in the chain, skipped on the management port. */
-	private static final class PublicPortOnly extends OncePerRequestFilter {
+	/**
+	 * A {@link ClientFilter} in the chain, skipped on the management port. A plain filter: the chain runs it once,
+	 * and each client filter runs (a {@code OncePerRequestFilter}'s marker would be shared by all of them).
+	 */
+	private static final class PublicPortOnly implements Filter {
 
 		private final ClientFilter filter;
 
@@ -256,13 +280,14 @@ public final class GatewaySecurityAutoConfiguration {
 		}
 
 		@Override
-		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+		public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
 				throws ServletException, IOException {
-			if (this.management.matches(request)) {
+			HttpServletRequest http = (HttpServletRequest) request;
+			if (this.management.matches(http)) {
 				chain.doFilter(request, response);
 				return;
 			}
-			this.filter.filter(request, response, chain);
+			this.filter.filter(http, (HttpServletResponse) response, chain);
 		}
 
 	}

@@ -72,7 +72,8 @@ public record GatewaySecurityProperties(@DefaultValue Jwt jwt, @DefaultValue("X-
 	 * decide what it may do ({@code 403} otherwise).
 	 *
 	 * @param issuer the {@code iss} every token must carry; required
-	 * @param audiences the {@code aud} values accepted; a token must name at least one. Required
+	 * @param audiences the {@code aud} values accepted; a token must name at least one (a Cognito access token, which
+	 * has no {@code aud}, names its app client in {@code client_id}, which then counts). Required
 	 * @param jwkSetUri where the issuer publishes its signing keys (fetched on first use, cached, refetched for an
 	 * unknown key id); this or {@code public-key-location}
 	 * @param publicKeyLocation a PEM RSA public key ({@code classpath:}, {@code file:}), instead of a JWKS
@@ -80,13 +81,16 @@ public record GatewaySecurityProperties(@DefaultValue Jwt jwt, @DefaultValue("X-
 	 * algorithms are never accepted
 	 * @param clockSkew how far {@code exp} and {@code nbf} may be off; default 30s, at most 5m
 	 * @param userClaim the claim holding the user id; default {@code sub}
+	 * @param clients the OAuth clients ({@code azp}, else {@code client_id}) whose tokens this BFF serves, e.g. the
+	 * web app's client on web-bff, so a token a user delegated to a partner cannot read the web dashboard; empty
+	 * (the default) accepts any client of the issuer
 	 * @param edgeAuthorizer on the Lambda edge only: take the claims API Gateway's JWT or Cognito authorizer
 	 * already verified ({@code requestContext.authorizer}) instead of verifying the token again. Default false
 	 */
 	public record Jwt(@Nullable String issuer, @DefaultValue List<String> audiences, @Nullable URI jwkSetUri,
 			@Nullable String publicKeyLocation, @DefaultValue("RS256") List<String> algorithms,
 			@DefaultValue("30s") Duration clockSkew, @DefaultValue("sub") String userClaim,
-			@DefaultValue("false") boolean edgeAuthorizer) {
+			@DefaultValue List<String> clients, @DefaultValue("false") boolean edgeAuthorizer) {
 
 		private static final Set<String> SIGNATURES = Set.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512",
 				"PS256", "PS384", "PS512");
@@ -94,6 +98,7 @@ public record GatewaySecurityProperties(@DefaultValue Jwt jwt, @DefaultValue("X-
 		public Jwt {
 			audiences = List.copyOf(audiences);
 			algorithms = List.copyOf(algorithms);
+			clients = List.copyOf(clients);
 			if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(5)) > 0) {
 				throw new IllegalArgumentException(
 						"gateway.security.jwt.clock-skew must be 0s to 5m, but was " + clockSkew);

@@ -23,8 +23,9 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
  * <li>no token, or one that is malformed, expired, not yet valid, wrongly signed or from another issuer:
  * {@code 401} with RFC 6750's {@code WWW-Authenticate: Bearer} ({@code error="invalid_token"} when a token was
  * sent; without one, no error code, as §3.1 asks);</li>
- * <li>a valid token that may not make the request (audience, scope, a {@link CallerPolicy}): {@code 403}, with
- * {@code error="insufficient_scope"} when a scope is missing;</li>
+ * <li>a valid token that may not make the request (an ID token, another audience, another client, a missing
+ * scope, a {@link CallerPolicy}): {@code 403}, with {@code Bearer error="insufficient_scope", scope="…"} when a
+ * scope is missing;</li>
  * <li>a path that is not in normal form (Spring Security's {@code StrictHttpFirewall}: dot segments raw or
  * encoded, encoded {@code /}, {@code \} or {@code %}, {@code ;}, {@code //}): {@code 400}.</li>
  * </ul>
@@ -48,14 +49,16 @@ final class Refusals implements AuthenticationEntryPoint, AccessDeniedHandler, R
 	public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
 			throws IOException {
 		String reason = "The token does not allow this request.";
-		boolean scope = false;
+		String scope = null;
 		if (denied instanceof AuthorizationDeniedException decision
 				&& decision.getAuthorizationResult() instanceof Access.Refusal refusal) {
 			reason = refusal.reason();
 			scope = refusal.scope();
 		}
-		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, scope ? "Bearer error=\"insufficient_scope\""
-				: "Bearer error=\"insufficient_scope\", error_description=\"" + reason.replace("\"", "'") + "\"");
+		if (scope != null) {
+			// RFC 6750 §3.1: only a missing scope is insufficient_scope; other refusals carry no error code
+			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\", scope=\"" + scope + "\"");
+		}
 		Problems.write(response, HttpStatus.FORBIDDEN, reason);
 	}
 

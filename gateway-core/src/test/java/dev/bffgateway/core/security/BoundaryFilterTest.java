@@ -21,7 +21,7 @@ class BoundaryFilterTest {
 	private static GatewaySecurityProperties properties(List<String> trustedProxies) {
 		return new GatewaySecurityProperties(
 				new GatewaySecurityProperties.Jwt("https://idp", List.of("bff"), null, null, List.of("RS256"),
-						java.time.Duration.ofSeconds(30), "sub", false),
+						java.time.Duration.ofSeconds(30), "sub", List.of(), false),
 				"X-User-Id", List.of("X-Partner-Id"), List.of(), trustedProxies,
 				new GatewaySecurityProperties.Limits(DataSize.ofBytes(300), DataSize.ofBytes(40), DataSize.ofBytes(10)));
 	}
@@ -94,6 +94,7 @@ class BoundaryFilterTest {
 				return -1; // chunked
 			}
 		};
+		request.addHeader("Transfer-Encoding", "chunked");
 		request.setContent(new byte[11]);
 		filter(List.of(), request);
 
@@ -115,10 +116,32 @@ class BoundaryFilterTest {
 				});
 			}
 		};
+		request.addHeader("Transfer-Encoding", "chunked");
 		filter(List.of(), request);
 
 		assertThatExceptionOfType(ClientBodyException.class).isThrownBy(() -> this.passed.get().getInputStream().read())
 			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(ClientBodyException.Reason.ABORTED));
+	}
+
+	@Test
+	void aRequestWithNothingToHideAndNoBodyIsPassedAsItIs() throws Exception {
+		MockHttpServletRequest request = new MockHttpServletRequest("GET", "/orders/1");
+		request.addHeader("Accept", "application/json");
+
+		filter(List.of(), request);
+
+		assertThat(this.passed.get()).isSameAs(request);
+	}
+
+	@Test
+	void identityHeadersWrittenWithUnderscoresAreHiddenToo() throws Exception {
+		MockHttpServletRequest request = new MockHttpServletRequest("GET", "/orders/1");
+		request.addHeader("X_User_Id", "43");
+		request.addHeader("x_forwarded_for", "6.6.6.6");
+
+		filter(List.of(), request);
+
+		assertThat(Collections.list(this.passed.get().getHeaderNames())).isEmpty();
 	}
 
 	@Test

@@ -24,4 +24,15 @@ class FirewallTest {
 		}
 	}
 
+	@Test
+	void anEncodedUnreservedCharacterIsNotNormalForm() {
+		assertThat(Firewall.encodesUnreserved("/%61ctuator/env")).isTrue();
+		assertThat(Firewall.encodesUnreserved("/v3/%61pi-docs")).isTrue();
+		assertThat(Firewall.encodesUnreserved("/orders/%7E1")).isTrue();
+		assertThat(Firewall.encodesUnreserved("/orders/a%20b")).isFalse();
+		assertThat(Firewall.encodesUnreserved("/orders/%C3%A9")).isFalse();
+		assertThat(Firewall.encodesUnreserved("/orders/%zz")).isFalse();
+		assertThat(Firewall.encodesUnreserved("/orders/100%")).isFalse();
+	}
+
 }
