@@ -41,8 +41,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(classes = WebBffApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "gateway.security.limits.body-size=2KB", "gateway.routes.poll-interval=0s",
-				"gateway.dependencies.defaults.breaker.sliding-window-size=4",
-				"gateway.dependencies.defaults.breaker.minimum-number-of-calls=4" })
+				"resilience4j.circuitbreaker.configs.default.sliding-window-size=4",
+				"resilience4j.circuitbreaker.configs.default.minimum-number-of-calls=4" })
 class SecurityTest extends StranglerTestSupport {
 
 	static WebBffLambdaHandler handler;
@@ -318,7 +318,7 @@ class SecurityTest extends StranglerTestSupport {
 		IntStream.range(0, 50).forEach((i) -> RawHttp.abortUpload(this.port, "/echo/upload", 1_500, "Authorization", token));
 
 		await().untilAsserted(() -> assertThat(clientErrors()).isEqualTo(before + 50));
-		CircuitBreaker breaker = this.breakers.circuitBreaker("route:echo:new");
+		CircuitBreaker breaker = this.breakers.circuitBreaker("echo:new");
 		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 		assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
 		Edge.Response after = new ContainerEdge(this.port).send(new Edge.Request("POST", "/echo/upload", "",

@@ -27,10 +27,10 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = { WebBffApplication.class, WebBreakerTest.Clocks.class },
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "gateway.dependencies.defaults.read-timeout=300ms",
-				"gateway.dependencies.instances.account.breaker.sliding-window-size=3",
-				"gateway.dependencies.instances.account.breaker.minimum-number-of-calls=3",
-				"gateway.dependencies.instances.account.breaker.wait-in-open-state=30s",
-				"gateway.dependencies.instances.account.breaker.permitted-calls-in-half-open-state=1" })
+				"resilience4j.circuitbreaker.instances.account.sliding-window-size=3",
+				"resilience4j.circuitbreaker.instances.account.minimum-number-of-calls=3",
+				"resilience4j.circuitbreaker.instances.account.wait-duration-in-open-state=30s",
+				"resilience4j.circuitbreaker.instances.account.permitted-number-of-calls-in-half-open-state=1" })
 class WebBreakerTest extends ContainerTestSupport {
 
 	@TestConfiguration(proxyBeanMethods = false)

@@ -28,11 +28,12 @@ class WebInvalidConfigurationTest {
 
 	@Test
 	void outOfRangeBreakerSettingStopsStartup(CapturedOutput output) {
-		assertThatThrownBy(() -> start("--gateway.dependencies.instances.account.breaker.failure-rate-threshold=140"))
+		assertThatThrownBy(() -> start("--resilience4j.circuitbreaker.instances.account.failure-rate-threshold=140"))
 			.isNotNull();
 		assertThat(output).contains("APPLICATION FAILED TO START")
-			.contains("gateway.dependencies.instances.account.breaker.failure-rate-threshold must be in (0, 100], "
-					+ "but was 140.0");
+			.contains("Property: resilience4j.circuitbreaker.instances.account.failure-rate-threshold")
+			.contains("Value: \"140\"")
+			.contains("failureRateThreshold must be between 1 and 100");
 	}
 
 	@Test

@@ -27,9 +27,9 @@ class WebLambdaBreakerTest {
 	static void startLambda() {
 		Downstreams.healthy();
 		Map<String, String> environment = new HashMap<>(LambdaEdges.downstreams());
-		environment.putAll(Map.of("gateway.dependencies.instances.account.breaker.sliding-window-size", "3",
-				"gateway.dependencies.instances.account.breaker.minimum-number-of-calls", "3",
-				"gateway.dependencies.instances.account.breaker.wait-in-open-state", "10m"));
+		environment.putAll(Map.of("resilience4j.circuitbreaker.instances.account.sliding-window-size", "3",
+				"resilience4j.circuitbreaker.instances.account.minimum-number-of-calls", "3",
+				"resilience4j.circuitbreaker.instances.account.wait-duration-in-open-state", "10m"));
 		handler = LambdaEdges.start(WebBffLambdaHandler::new, environment);
 	}
 

@@ -51,9 +51,9 @@ class WebParityTest {
 	static final String DEADLINE = "gateway.dashboard.deadline";
 
 	/** The breakers must not trip across the failure scenarios: the breaker has its own test per edge. */
-	static final String WINDOW = "gateway.dependencies.defaults.breaker.sliding-window-size";
+	static final String WINDOW = "resilience4j.circuitbreaker.configs.default.sliding-window-size";
 
-	static final String MINIMUM_CALLS = "gateway.dependencies.defaults.breaker.minimum-number-of-calls";
+	static final String MINIMUM_CALLS = "resilience4j.circuitbreaker.configs.default.minimum-number-of-calls";
 
 	static WebBffLambdaHandler handler;
 

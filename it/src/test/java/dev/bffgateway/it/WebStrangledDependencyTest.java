@@ -61,8 +61,8 @@ class WebStrangledDependencyTest extends ContainerTestSupport {
 	}
 
 	private double fallbacks() {
-		var counter = this.meters.find("bff.downstream.sides")
-			.tags("dependency", "account", "side", "legacy", "outcome", "fallback")
+		var counter = this.meters.find("bff.strangler.requests")
+			.tags("route", "account", "side", "legacy", "outcome", "fallback")
 			.counter();
 		return (counter != null) ? counter.count() : 0;
 	}

@@ -30,8 +30,8 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = WebBffApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "gateway.routes.poll-interval=100ms",
-				"gateway.dependencies.defaults.breaker.sliding-window-size=4",
-				"gateway.dependencies.defaults.breaker.minimum-number-of-calls=4" })
+				"resilience4j.circuitbreaker.configs.default.sliding-window-size=4",
+				"resilience4j.circuitbreaker.configs.default.minimum-number-of-calls=4" })
 class WebStranglerTest extends StranglerTestSupport {
 
 	@BeforeEach

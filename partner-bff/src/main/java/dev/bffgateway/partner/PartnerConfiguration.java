@@ -1,6 +1,6 @@
 package dev.bffgateway.partner;
 
-import dev.bffgateway.core.routing.RouteShaper;
+import dev.bffgateway.core.proxy.RouteShaper;
 import dev.bffgateway.core.security.CallerPolicy;
 import dev.bffgateway.core.security.ClientFilter;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;

@@ -1,14 +1,15 @@
 package dev.bffgateway.bench;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import dev.bffgateway.core.downstream.DependenciesProperties;
-import dev.bffgateway.core.resilience.DependencyPolicies;
 import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the resilience decoration of a dependency call costs, with the BFF's own breaker and bulkhead configuration
- * (DependencyPolicies, built-in settings): a direct call, the same call through the breaker, through breaker and
+ * (gateway-core's default settings): a direct call, the same call through the breaker, through breaker and
  * bulkhead as DownstreamClient makes it, and a call the open breaker rejects. The call itself does next to nothing,
  * so the differences are the decoration.
  *
@@ -49,13 +50,27 @@ public class ResilienceBenchmark {
 
 	@Setup
 	public void setUp() {
-		DependenciesProperties defaults = new DependenciesProperties(null, null);
-		this.closed = CircuitBreaker.of("closed",
-				DependencyPolicies.circuitBreaker(defaults.defaults().breaker(), Clock.systemUTC()));
-		this.open = CircuitBreaker.of("open",
-				DependencyPolicies.circuitBreaker(defaults.defaults().breaker(), Clock.systemUTC()));
+		// gateway-core's configs.default (META-INF/gateway-defaults.properties)
+		CircuitBreakerConfig breaker = CircuitBreakerConfig.custom()
+			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+			.slidingWindowSize(20)
+			.minimumNumberOfCalls(10)
+			.failureRateThreshold(50)
+			.slowCallRateThreshold(100)
+			.slowCallDurationThreshold(Duration.ofMillis(800))
+			.waitDurationInOpenState(Duration.ofSeconds(10))
+			.permittedNumberOfCallsInHalfOpenState(3)
+			.writableStackTraceEnabled(false)
+			.clock(Clock.systemUTC())
+			.build();
+		this.closed = CircuitBreaker.of("closed", breaker);
+		this.open = CircuitBreaker.of("open", breaker);
 		this.open.transitionToOpenState();
-		this.bulkhead = Bulkhead.of("bulkhead", DependencyPolicies.bulkhead(defaults.defaults().bulkhead()));
+		this.bulkhead = Bulkhead.of("bulkhead", BulkheadConfig.custom()
+			.maxConcurrentCalls(100)
+			.maxWaitDuration(Duration.ZERO)
+			.writableStackTraceEnabled(false)
+			.build());
 	}
 
 	@Benchmark

@@ -3,15 +3,14 @@ package dev.bffgateway.core.downstream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import dev.bffgateway.core.downstream.DependenciesProperties.Settings;
+import dev.bffgateway.core.routing.DependencyRoutes;
 import dev.bffgateway.core.routing.Route;
-import dev.bffgateway.core.routing.SideSelector;
-import dev.bffgateway.core.routing.StickyKey;
+import dev.bffgateway.core.routing.RouteTables;
+import dev.bffgateway.core.routing.Strangler;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -19,10 +18,14 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -30,45 +33,60 @@ import org.springframework.web.client.RestClient;
  *
  * <p>Each client starts from Boot's {@link RestClient.Builder} (message converters, observation and with it
  * {@code traceparent} propagation) and gets its own Apache HttpClient 5 (classic, blocking on the part's
- * virtual thread): its own keep-alive pool, as large as the dependency's bulkhead, and its own timeouts. The JDK
- * client it replaced handed every response through its selector thread and executor; under 200 dashboards a
- * second that added about 11 ms to each call (bench/dashboard.sh, docs/benchmarks.md P3).
+ * virtual thread) with Boot's {@code spring.http.clients.*} settings (redirects never followed, as gateway-core's
+ * defaults set them; SSL), the dependency's own timeouts, and its own keep-alive pool, as large as the
+ * dependency's bulkhead. The JDK client it replaced handed every response through its selector thread and
+ * executor; under 200 dashboards a second that added about 11 ms to each call (bench/dashboard.sh,
+ * docs/benchmarks.md P3).
+ *
+ * <p>Strangled dependencies ({@code new-base-url}) are offered to the route table as {@link DependencyRoutes},
+ * so their weights reload with it, and their clients serve through the {@link Strangler}.
  */
-@AutoConfiguration(after = RestClientAutoConfiguration.class,
-		afterName = "dev.bffgateway.core.resilience.ResilienceAutoConfiguration")
+@AutoConfiguration(after = { RestClientAutoConfiguration.class, HttpClientAutoConfiguration.class },
+		afterName = { "dev.bffgateway.core.resilience.ResilienceAutoConfiguration",
+				"dev.bffgateway.core.routing.RoutingAutoConfiguration" })
 @EnableConfigurationProperties(DependenciesProperties.class)
 public final class DownstreamAutoConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean
-	Downstream downstream(DependenciesProperties dependencies, RestClient.Builder restClientBuilder,
-			CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads, MeterRegistry meters,
-			@Value("${gateway.security.user-header:X-User-Id}") String userHeader) {
-		List<DownstreamClient> clients = new ArrayList<>();
-		SideSelector selector = new SideSelector();
+	DependencyRoutes dependencyRoutes(DependenciesProperties dependencies, Environment environment) {
+		refuseMovedKeys(environment);
+		List<Route> routes = new ArrayList<>();
 		for (String name : dependencies.names()) {
 			Settings settings = dependencies.resolve(name);
-			CircuitBreaker breaker = breakers.circuitBreaker(name);
+			if (settings.newBaseUrl() != null) {
+				routes.add(Route.dependency(name, settings.baseUrl(), settings.newBaseUrl(), settings.weight()));
+			}
+		}
+		return new DependencyRoutes(routes);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Downstream downstream(DependenciesProperties dependencies, RestClient.Builder restClientBuilder,
+			HttpClientSettings httpSettings, CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads,
+			Strangler strangler, RouteTables tables, MeterRegistry meters,
+			@Value("${gateway.security.user-header:X-User-Id}") String userHeader) {
+		List<DownstreamClient> clients = new ArrayList<>();
+		for (String name : dependencies.names()) {
+			Settings settings = dependencies.resolve(name);
 			Bulkhead bulkhead = bulkheads.bulkhead(name);
 			int pool = bulkhead.getBulkheadConfig().getMaxConcurrentCalls();
 			DownstreamClient.Strangling strangling = null;
 			if (settings.newBaseUrl() != null) {
-				// the new side gets its own breaker, configured like the dependency's, so a failing new service
-				// opens only its own side and calls fall back to legacy
-				Route route = new Route(name, List.of(), Set.of(), settings.baseUrl(), settings.newBaseUrl(),
-						settings.weight(), StickyKey.NONE);
-				strangling = new DownstreamClient.Strangling(restClient(restClientBuilder, settings.newBaseUrl(), settings, pool),
-						breakers.circuitBreaker(name + ":new", breaker.getCircuitBreakerConfig()), route, selector);
+				strangling = new DownstreamClient.Strangling(
+						restClient(restClientBuilder, httpSettings, settings.newBaseUrl(), settings, pool), strangler,
+						(dependency) -> tables.current().dependency(dependency));
 			}
-			clients.add(new DownstreamClient(name, restClient(restClientBuilder, settings.baseUrl(), settings, pool), breaker,
-					bulkhead, strangling, meters, userHeader));
+			clients.add(new DownstreamClient(name, restClient(restClientBuilder, httpSettings, settings.baseUrl(),
+					settings, pool), breakers.circuitBreaker(name), bulkhead, strangling, meters, userHeader));
 		}
 		return new Downstream(clients);
 	}
 
-	private static RestClient restClient(RestClient.Builder builder, URI baseUrl, Settings settings, int pool) {
-		HttpClientSettings http = HttpClientSettings.defaults()
-			.withTimeouts(settings.connectTimeout(), settings.readTimeout());
+	private static RestClient restClient(RestClient.Builder builder, HttpClientSettings httpSettings, URI baseUrl,
+			Settings settings, int pool) {
+		HttpClientSettings http = httpSettings.withTimeouts(settings.connectTimeout(), settings.readTimeout());
 		return builder.clone()
 			.baseUrl(baseUrl.toString())
 			// the pool is as large as the bulkhead, which refuses first; a lease never waits past the connect timeout
@@ -76,6 +94,28 @@ public final class DownstreamAutoConfiguration {
 				.configure(ClientHttpRequestFactoryBuilder.httpComponents(), pool, pool, settings.connectTimeout())
 				.build(http))
 			.build();
+	}
+
+	/** Breaker and bulkhead settings moved to Resilience4j's own keys: an old key stops startup, naming the new. */
+	private static void refuseMovedKeys(Environment environment) {
+		for (var source : ConfigurationPropertySources.get(environment)) {
+			if (!(source instanceof IterableConfigurationPropertySource iterable)) {
+				continue;
+			}
+			iterable.stream().map(Object::toString).filter((key) -> key.startsWith(DependenciesProperties.PREFIX + "."))
+				.forEach((key) -> {
+					String[] parts = key.split("\\.");
+					// gateway.dependencies.defaults.breaker.x or gateway.dependencies.instances.<name>.breaker.x
+					int at = "defaults".equals(parts[2]) ? 3 : 4;
+					if (parts.length > at + 1 && ("breaker".equals(parts[at]) || "bulkhead".equals(parts[at]))) {
+						String kind = "breaker".equals(parts[at]) ? "circuitbreaker" : "bulkhead";
+						String scope = "defaults".equals(parts[2]) ? "configs.default" : "instances." + parts[3];
+						throw new IllegalStateException(key + " is no longer read: set resilience4j." + kind + "."
+								+ scope + "." + parts[parts.length - 1] + " instead (Resilience4j's own keys), but "
+								+ key + " was set to '" + environment.getProperty(key) + "'");
+					}
+				});
+		}
 	}
 
 }

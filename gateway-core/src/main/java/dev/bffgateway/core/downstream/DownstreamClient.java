@@ -7,11 +7,13 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import dev.bffgateway.core.aggregation.Degradation;
 import dev.bffgateway.core.routing.Route;
 import dev.bffgateway.core.routing.Side;
-import dev.bffgateway.core.routing.SideSelector;
+import dev.bffgateway.core.routing.Strangler;
+import dev.bffgateway.core.routing.Strangler.UnservedException;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -24,14 +26,21 @@ import tools.jackson.core.JacksonException;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClientResponseException;
 
 /**
  * Calls one dependency through its circuit breaker and bulkhead, with the dependency's own timeouts.
  *
+ * <p>A dependency being strangled ({@code new-base-url}) is called through the {@link Strangler}, by the same
+ * rules as a strangler route: the side by the weight in force (the routes file can change it live), sticky per
+ * user; the new side guarded by its own breaker ({@code <name>:new}); a call the new side cannot answer (its
+ * breaker open, or no answer: a GET is safe to repeat) served by legacy; counted in
+ * {@value Strangler#REQUESTS_METER} with {@code route} the dependency's name.
+ *
  * <p>Every call is timed in {@value #CALLS_METER} tagged {@code dependency} and {@code outcome}
- * ({@code success} or a {@link Degradation#tag()}). The W3C {@code traceparent} of the current trace is
- * added by the client's observation, so a call made on a fan-out thread carries the request's trace.
+ * ({@code success} or a {@link Degradation#tag()}). A {@code 5xx} answer counts against the breaker; a
+ * {@code 4xx} is an answer (the breaker counts it a success) that yields no value. The W3C {@code traceparent}
+ * of the current trace is added by the client's observation, so a call made on a fan-out thread carries the
+ * request's trace. Redirects are never followed.
  *
  * <p>Thread-safe.
  */
@@ -39,9 +48,6 @@ public final class DownstreamClient {
 
 	/** Name of the timer recording every call. */
 	public static final String CALLS_METER = "bff.downstream.calls";
-
-	/** Name of the counter of calls to a strangled dependency, by side that answered and outcome. */
-	public static final String SIDES_METER = "bff.downstream.sides";
 
 	private final String name;
 
@@ -57,15 +63,13 @@ public final class DownstreamClient {
 
 	private final Map<Degradation, Timer> failureTimers = new EnumMap<>(Degradation.class);
 
-	private final MeterRegistry meters;
-
 	private final String userHeader;
 
 	/**
-	 * A dependency being moved from a legacy system to a new service: the new side's client and breaker, and
-	 * the weight as a route for the {@link SideSelector}.
+	 * A dependency being moved from a legacy system to a new service: the new side's client, the strangler, and
+	 * where the weight in force is found (the live route table).
 	 */
-	record Strangling(RestClient restClient, CircuitBreaker breaker, Route route, SideSelector selector) {
+	record Strangling(RestClient restClient, Strangler strangler, Function<String, @Nullable Route> route) {
 	}
 
 	DownstreamClient(String name, RestClient restClient, CircuitBreaker breaker, Bulkhead bulkhead,
@@ -76,7 +80,6 @@ public final class DownstreamClient {
 		this.breaker = breaker;
 		this.bulkhead = bulkhead;
 		this.strangling = strangling;
-		this.meters = meters;
 		this.successTimer = timer(meters, "success");
 		for (Degradation degradation : Degradation.values()) {
 			this.failureTimers.put(degradation, timer(meters, degradation.tag()));
@@ -96,7 +99,7 @@ public final class DownstreamClient {
 		return this.name;
 	}
 
-	/** @return the dependency's circuit breaker */
+	/** @return the dependency's circuit breaker (its legacy side's, while it is being strangled) */
 	public CircuitBreaker breaker() {
 		return this.breaker;
 	}
@@ -116,48 +119,22 @@ public final class DownstreamClient {
 	/**
 	 * Like {@link #get}, on behalf of a verified user: the user id travels in the user header
 	 * ({@code gateway.security.user-header}, default {@code X-User-Id}), set by the BFF alone, and while the
-	 * dependency is being strangled ({@code new-base-url} and {@code weight}) it keeps the user on one side; a
-	 * call the new side cannot answer (its breaker open, or any failure: a GET is safe to repeat) is served by
-	 * legacy and counted as a fallback.
+	 * dependency is being strangled it keeps the user on one side.
 	 * @param userId the verified user's id, or {@code null} for a call on nobody's behalf (split per call)
 	 */
 	public <T> T getFor(@Nullable String userId, Class<T> type, String uriTemplate, Object... uriVariables) {
-		Strangling strangling = this.strangling;
-		if (strangling == null) {
-			return call(this.restClient, this.breaker, userId, type, uriTemplate, uriVariables);
-		}
-		String outcome = "ok";
-		if (strangling.selector().select(strangling.route(), userId) == Side.NEW) {
-			try {
-				T body = call(strangling.restClient(), strangling.breaker(), userId, type, uriTemplate, uriVariables);
-				count(Side.NEW, outcome);
-				return body;
-			}
-			catch (DownstreamCallException ex) {
-				outcome = "fallback";
-			}
-		}
-		T body = call(this.restClient, this.breaker, userId, type, uriTemplate, uriVariables);
-		count(Side.LEGACY, outcome);
-		return body;
-	}
-
-	private void count(Side side, String outcome) {
-		this.meters.counter(SIDES_METER, "dependency", this.name, "side", side.value(), "outcome", outcome).increment();
-	}
-
-	private <T> T call(RestClient client, CircuitBreaker breaker, @Nullable String userId, Class<T> type,
-			String uriTemplate, Object... uriVariables) {
 		long start = System.nanoTime();
 		Degradation failure = null;
 		try {
-			return breaker.executeCallable(
-					() -> this.bulkhead.executeCallable(() -> fetch(client, userId, type, uriTemplate, uriVariables)));
+			Answer<T> answer = call(userId, type, uriTemplate, uriVariables);
+			if (answer.body() == null) {
+				throw new DownstreamCallException(this.name, Degradation.ERROR_STATUS, null);
+			}
+			return answer.body();
 		}
-		catch (Exception ex) {
-			DownstreamCallException classified = classify(ex);
-			failure = classified.degradation();
-			throw classified;
+		catch (DownstreamCallException ex) {
+			failure = ex.degradation();
+			throw ex;
 		}
 		finally {
 			Timer timer = (failure != null) ? this.failureTimers.get(failure) : this.successTimer;
@@ -165,9 +142,53 @@ public final class DownstreamClient {
 		}
 	}
 
-	private <T> T fetch(RestClient client, @Nullable String userId, Class<T> type, String uriTemplate,
-			Object... uriVariables) {
-		T body = client.get()
+	private <T> Answer<T> call(@Nullable String userId, Class<T> type, String uriTemplate, Object... uriVariables) {
+		Strangling strangling = this.strangling;
+		Route route = (strangling != null) ? strangling.route().apply(this.name) : null;
+		if (strangling == null || route == null) {
+			try {
+				return this.breaker.executeCallable(() -> {
+					Answer<T> answer = fetch(this.restClient, userId, type, uriTemplate, uriVariables);
+					if (answer.serverFailure()) {
+						// counted against the breaker, as the strangler counts a server-failure answer
+						throw new DownstreamCallException(this.name, Degradation.ERROR_STATUS, null);
+					}
+					return answer;
+				});
+			}
+			catch (Exception ex) {
+				throw classify(ex);
+			}
+		}
+		try {
+			return strangling.strangler()
+				.serve(route, userId, null, true, Answer::serverFailure,
+						(side, base) -> fetch((side == Side.NEW) ? strangling.restClient() : this.restClient, userId,
+								type, uriTemplate, uriVariables))
+				.answer();
+		}
+		catch (UnservedException ex) {
+			throw classify((ex.getCause() instanceof Exception cause) ? cause : ex);
+		}
+	}
+
+	/**
+	 * A dependency's answer: its status, and the body when the status is a success.
+	 * @param status the HTTP status code
+	 * @param body the body read as the requested type; {@code null} when the status is not a success
+	 */
+	record Answer<T>(int status, @Nullable T body) {
+
+		boolean serverFailure() {
+			return this.status >= 500;
+		}
+
+	}
+
+	/** One call to one side, under the bulkhead: any answer is returned, a body only read for a success. */
+	private <T> Answer<T> fetch(RestClient client, @Nullable String userId, Class<T> type, String uriTemplate,
+			Object... uriVariables) throws Exception {
+		return this.bulkhead.executeCallable(() -> client.get()
 			.uri(uriTemplate, uriVariables)
 			.accept(MediaType.APPLICATION_JSON)
 			.headers((headers) -> {
@@ -175,12 +196,17 @@ public final class DownstreamClient {
 					headers.set(this.userHeader, userId);
 				}
 			})
-			.retrieve()
-			.body(type);
-		if (body == null) {
-			throw new DownstreamCallException(this.name, Degradation.UNREADABLE, null);
-		}
-		return body;
+			.exchange((request, response) -> {
+				int status = response.getStatusCode().value();
+				if (!response.getStatusCode().is2xxSuccessful()) {
+					return new Answer<T>(status, null);
+				}
+				T body = response.bodyTo(type);
+				if (body == null) {
+					throw new DownstreamCallException(this.name, Degradation.UNREADABLE, null);
+				}
+				return new Answer<>(status, body);
+			}));
 	}
 
 	private DownstreamCallException classify(Exception ex) {
@@ -196,9 +222,6 @@ public final class DownstreamClient {
 		}
 		if (ex instanceof BulkheadFullException) {
 			return Degradation.BULKHEAD_FULL;
-		}
-		if (ex instanceof RestClientResponseException) {
-			return Degradation.ERROR_STATUS;
 		}
 		if (has(ex, HttpMessageNotReadableException.class) || has(ex, JacksonException.class)) {
 			return Degradation.UNREADABLE;

@@ -1,5 +1,7 @@
 package dev.bffgateway.core.routing;
 
+import dev.bffgateway.core.resilience.NotTheBackendsFault;
+
 import java.io.IOException;
 
 /**
@@ -7,7 +9,7 @@ import java.io.IOException;
  * more than the BFF takes. The strangler proxy answers these itself and never counts them against a route's
  * breaker: a client aborting its own uploads must not open a circuit for every user.
  */
-public final class ClientBodyException extends IOException {
+public final class ClientBodyException extends IOException implements NotTheBackendsFault {
 
 	/** What went wrong. */
 	public enum Reason {

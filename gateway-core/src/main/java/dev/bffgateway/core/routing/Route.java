@@ -18,12 +18,17 @@ import java.util.Set;
  * @param sticky where the sticky key comes from
  * @param auth who may call it: a verified user (the default) or anyone
  * @param scopes the scopes a caller's token needs, beyond what every identified request needs
- * @param shape whether the BFF's {@link RouteShaper} (if it has one) shapes the route's JSON answers
+ * @param shape whether the BFF's route shaper (partner-bff has one) shapes the route's JSON answers
+ * @param breaker the Resilience4j config ({@code resilience4j.circuitbreaker.configs.<name>}) the route's breakers
+ * start from, unless configured as instances themselves; {@value #DEFAULT_BREAKER} by default
  */
 public record Route(String id, List<String> paths, Set<String> methods, URI legacy, URI newUri, int weight,
-		StickyKey sticky, Auth auth, Set<String> scopes, Shape shape) {
+		StickyKey sticky, Auth auth, Set<String> scopes, Shape shape, String breaker) {
 
-	/** What a BFF with a {@link RouteShaper} does with a route's answers. */
+	/** The breaker config a route takes when it names none. */
+	public static final String DEFAULT_BREAKER = "default";
+
+	/** What a BFF with a route shaper does with a route's answers. */
 	public enum Shape {
 
 		/** Shaped, failing closed (the default): only what the client's allow-list names leaves. */
@@ -48,7 +53,24 @@ public record Route(String id, List<String> paths, Set<String> methods, URI lega
 	/** A route that needs an identified caller and no particular scope. */
 	public Route(String id, List<String> paths, Set<String> methods, URI legacy, URI newUri, int weight,
 			StickyKey sticky) {
-		this(id, paths, methods, legacy, newUri, weight, sticky, Auth.USER, Set.of(), Shape.ALLOW_LIST);
+		this(id, paths, methods, legacy, newUri, weight, sticky, Auth.USER, Set.of(), Shape.ALLOW_LIST, DEFAULT_BREAKER);
+	}
+
+	/**
+	 * A strangled dependency: no paths of its own, every call on behalf of a user kept on one side by the user.
+	 * @param id the dependency's name
+	 * @param legacy its base URL
+	 * @param newUri the base URL of the service replacing it
+	 * @param weight share of calls, in percent, sent to the new service
+	 */
+	public static Route dependency(String id, URI legacy, URI newUri, int weight) {
+		return new Route(id, List.of(), Set.of(), legacy, newUri, weight, StickyKey.NONE);
+	}
+
+	/** @return this route with another weight and breaker config (a routes file's override of a dependency) */
+	public Route with(int weight, String breaker) {
+		return new Route(this.id, this.paths, this.methods, this.legacy, this.newUri, weight, this.sticky, this.auth,
+				this.scopes, this.shape, breaker);
 	}
 
 	public Route {
@@ -60,6 +82,7 @@ public record Route(String id, List<String> paths, Set<String> methods, URI lega
 		Objects.requireNonNull(sticky, "sticky");
 		Objects.requireNonNull(auth, "auth");
 		Objects.requireNonNull(shape, "shape");
+		Objects.requireNonNull(breaker, "breaker");
 		scopes = Set.copyOf(scopes);
 		if (weight < 0 || weight > 100) {
 			throw new IllegalArgumentException("weight must be 0..100, but was " + weight);

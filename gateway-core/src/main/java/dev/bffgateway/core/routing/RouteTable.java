@@ -2,9 +2,15 @@ package dev.bffgateway.core.routing;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
@@ -30,6 +36,8 @@ public final class RouteTable {
 
 	private final List<Route> routes;
 
+	private final Map<String, Route> dependencies;
+
 	private final List<Entry> entries;
 
 	private record Entry(PathPattern pattern, Route route) {
@@ -43,10 +51,25 @@ public final class RouteTable {
 	 * @throws InvalidRouteTableException naming the source and the offending key and value
 	 */
 	public RouteTable(String source, long version, Instant loadedAt, List<Route> routes) {
+		this(source, version, loadedAt, routes, List.of());
+	}
+
+	/**
+	 * @param source where the table came from, for messages (e.g. {@code routes/web-bff.yml})
+	 * @param version increases with every table a BFF loads
+	 * @param loadedAt when the table was loaded
+	 * @param routes the routes; ids unique, patterns valid and unambiguous
+	 * @param dependencies the strangled dependencies (routes without paths), ids distinct from the routes'
+	 * @throws InvalidRouteTableException naming the source and the offending key and value
+	 */
+	public RouteTable(String source, long version, Instant loadedAt, List<Route> routes, List<Route> dependencies) {
 		this.source = source;
 		this.version = version;
 		this.loadedAt = loadedAt;
 		this.routes = List.copyOf(routes);
+		Map<String, Route> byId = new LinkedHashMap<>();
+		dependencies.forEach((dependency) -> byId.put(dependency.id(), dependency));
+		this.dependencies = Collections.unmodifiableMap(byId);
 		List<Entry> entries = new ArrayList<>();
 		for (int i = 0; i < routes.size(); i++) {
 			Route route = routes.get(i);
@@ -103,9 +126,13 @@ public final class RouteTable {
 	/**
 	 * @param method the request's HTTP method
 	 * @param path the request's path (decoded form is not needed: patterns match encoded segments)
-	 * @return the route that takes the request, if any
+	 * @return the route that takes the request, if any; never one for the BFF's own paths ({@code /dashboard},
+	 * the actuator, the API docs), even under a catch-all
 	 */
 	public Optional<Route> match(String method, String path) {
+		if (ReservedPaths.isReserved(path)) {
+			return Optional.empty();
+		}
 		PathContainer container = PathContainer.parsePath(path);
 		for (Entry entry : this.entries) {
 			if (entry.route().takes(method) && entry.pattern().matches(container)) {
@@ -113,6 +140,20 @@ public final class RouteTable {
 			}
 		}
 		return Optional.empty();
+	}
+
+	/**
+	 * @param name a dependency's name
+	 * @return the dependency's strangling (weight, sides, breaker config) in this table, or {@code null} when it
+	 * is not strangled
+	 */
+	public @Nullable Route dependency(String name) {
+		return this.dependencies.get(name);
+	}
+
+	/** @return the strangled dependencies, in configuration order */
+	public Collection<Route> dependencies() {
+		return this.dependencies.values();
 	}
 
 	/** @return the routes, in file order */

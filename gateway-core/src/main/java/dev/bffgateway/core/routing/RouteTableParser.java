@@ -5,7 +5,10 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,6 +49,11 @@ import org.springframework.core.io.ByteArrayResource;
  *     auth: none                    # optional: public; by default a verified user token is needed
  *     scopes: [orders:write]        # optional: scopes the token needs
  *     shape: passthrough            # optional: a BFF that shapes route answers (partner-bff) passes these as they are
+ *     breaker: strict               # optional: the resilience4j.circuitbreaker.configs entry its breakers start from
+ * dependencies:                     # optional: strangled dependencies (gateway.dependencies.instances.*.new-base-url)
+ *   account:
+ *     weight: 20                    # overrides gateway.dependencies.instances.account.weight, live
+ *     breaker: strict               # optional, as for a route
  * </pre>
  *
  * <p>A route may not claim the BFF's own paths ({@code /dashboard}, {@code /actuator/**},
@@ -58,7 +66,12 @@ public final class RouteTableParser {
 	/** What one route looks like in the file, before validation. */
 	record RouteSpec(@Nullable String id, @Nullable List<String> paths, @Nullable List<String> methods,
 			@Nullable String legacyUri, @Nullable String newUri, @Nullable Integer weight,
-			@Nullable StickySpec sticky, @Nullable String auth, @Nullable List<String> scopes, @Nullable String shape) {
+			@Nullable StickySpec sticky, @Nullable String auth, @Nullable List<String> scopes, @Nullable String shape,
+			@Nullable String breaker) {
+	}
+
+	/** What the file says about one strangled dependency. */
+	record DependencySpec(@Nullable Integer weight, @Nullable String breaker) {
 	}
 
 	/** Where the sticky key comes from: one of header or cookie. */
@@ -66,7 +79,28 @@ public final class RouteTableParser {
 	}
 
 	/** The whole file. */
-	record RoutesDocument(@Nullable List<RouteSpec> routes) {
+	record RoutesDocument(@Nullable List<RouteSpec> routes, @Nullable Map<String, DependencySpec> dependencies) {
+	}
+
+	private final Map<String, Route> dependencies;
+
+	private final @Nullable Set<String> breakerConfigs;
+
+	/** A parser for tables without strangled dependencies, taking any breaker config name. */
+	public RouteTableParser() {
+		this(List.of(), null);
+	}
+
+	/**
+	 * @param dependencies the strangled dependencies as configured at startup; a table holds each, with the weight
+	 * and breaker config its file gives, if any
+	 * @param breakerConfigs the breaker configs a route may name, or {@code null} to take any
+	 */
+	public RouteTableParser(Collection<Route> dependencies, @Nullable Set<String> breakerConfigs) {
+		Map<String, Route> byId = new LinkedHashMap<>();
+		dependencies.forEach((dependency) -> byId.put(dependency.id(), dependency));
+		this.dependencies = Collections.unmodifiableMap(byId);
+		this.breakerConfigs = (breakerConfigs != null) ? Set.copyOf(breakerConfigs) : null;
 	}
 
 	/**
@@ -88,12 +122,65 @@ public final class RouteTableParser {
 				throw new InvalidRouteTableException(
 						source + ": routes[" + i + "].id must be unique, but '" + route.id() + "' repeats");
 			}
+			if (this.dependencies.containsKey(route.id())) {
+				throw new InvalidRouteTableException(source + ": routes[" + i + "].id must not be a dependency's name ("
+						+ "a route's breakers and metrics share one namespace with the dependencies'), but was '"
+						+ route.id() + "'");
+			}
 			routes.add(route);
 		}
-		return new RouteTable(source, version, loadedAt, routes);
+		return new RouteTable(source, version, loadedAt, routes, dependencies(source, document.dependencies()));
 	}
 
-	private static RoutesDocument bind(String source, String yaml) {
+	private List<Route> dependencies(String source, @Nullable Map<String, DependencySpec> specs) {
+		Map<String, DependencySpec> given = (specs != null) ? specs : Map.of();
+		for (String name : given.keySet()) {
+			if (!this.dependencies.containsKey(name)) {
+				throw new InvalidRouteTableException(source + ": dependencies." + name + " must name a strangled "
+						+ "dependency " + this.dependencies.keySet() + " (one with gateway.dependencies.instances." + name
+						+ ".new-base-url), but was '" + name + "'");
+			}
+		}
+		List<Route> strangled = new ArrayList<>();
+		for (Route dependency : this.dependencies.values()) {
+			DependencySpec spec = given.get(dependency.id());
+			if (spec == null) {
+				strangled.add(dependency);
+				continue;
+			}
+			String where = source + ": dependencies." + dependency.id();
+			int weight = dependency.weight();
+			if (spec.weight() != null) {
+				weight = weight(where + ".weight", spec.weight());
+			}
+			strangled.add(dependency.with(weight, breaker(where + ".breaker", spec.breaker())));
+		}
+		return strangled;
+	}
+
+	private static int weight(String key, @Nullable Integer weight) {
+		if (weight == null) {
+			throw new InvalidRouteTableException(key + " must be set (0..100), but was missing");
+		}
+		if (weight < 0 || weight > 100) {
+			throw new InvalidRouteTableException(key + " must be 0..100, but was " + weight);
+		}
+		return weight;
+	}
+
+	private String breaker(String key, @Nullable String name) {
+		if (name == null) {
+			return Route.DEFAULT_BREAKER;
+		}
+		Set<String> known = this.breakerConfigs;
+		if (known != null && !known.contains(name)) {
+			throw new InvalidRouteTableException(key + " must name one of resilience4j.circuitbreaker.configs "
+					+ known.stream().sorted().toList() + ", but was '" + name + "'");
+		}
+		return name;
+	}
+
+	private RoutesDocument bind(String source, String yaml) {
 		List<PropertySource<?>> sources;
 		try {
 			sources = new YamlPropertySourceLoader().load(source,
@@ -106,13 +193,13 @@ public final class RouteTableParser {
 			throw new InvalidRouteTableException(source + ": must hold one YAML document, but has " + sources.size());
 		}
 		if (sources.isEmpty()) {
-			return new RoutesDocument(List.of());
+			return new RoutesDocument(List.of(), Map.of());
 		}
 		Binder binder = new Binder(ConfigurationPropertySources.from(sources.get(0)));
 		BindHandler strict = new NoUnboundElementsBindHandler(BindHandler.DEFAULT);
 		try {
 			return binder.bind(ConfigurationPropertyName.EMPTY, Bindable.of(RoutesDocument.class), strict)
-				.orElse(new RoutesDocument(List.of()));
+				.orElse(new RoutesDocument(List.of(), Map.of()));
 		}
 		catch (BindException ex) {
 			throw new InvalidRouteTableException(source + ": " + describe(ex), ex);
@@ -136,7 +223,7 @@ public final class RouteTableParser {
 		return ex.getName() + " cannot be read: " + firstLine(String.valueOf(ex.getCause()));
 	}
 
-	private static Route toRoute(String source, String key, RouteSpec spec) {
+	private Route toRoute(String source, String key, RouteSpec spec) {
 		String where = source + ": " + key;
 		if (spec.id() == null || spec.id().isBlank()) {
 			throw new InvalidRouteTableException(where + ".id must be set, but was missing");
@@ -168,15 +255,11 @@ public final class RouteTableParser {
 		}
 		URI legacy = uri(where + ".legacy-uri", spec.legacyUri());
 		URI newUri = uri(where + ".new-uri", spec.newUri());
-		if (spec.weight() == null) {
-			throw new InvalidRouteTableException(where + ".weight must be set (0..100), but was missing");
-		}
-		if (spec.weight() < 0 || spec.weight() > 100) {
-			throw new InvalidRouteTableException(where + ".weight must be 0..100, but was " + spec.weight());
-		}
-		return new Route(spec.id(), spec.paths(), methods, legacy, newUri, spec.weight(),
+		int weight = weight(where + ".weight", spec.weight());
+		return new Route(spec.id(), spec.paths(), methods, legacy, newUri, weight,
 				sticky(where + ".sticky", spec.sticky()), auth(where + ".auth", spec.auth()),
-				(spec.scopes() != null) ? Set.copyOf(spec.scopes()) : Set.of(), shape(where + ".shape", spec.shape()));
+				(spec.scopes() != null) ? Set.copyOf(spec.scopes()) : Set.of(), shape(where + ".shape", spec.shape()),
+				breaker(where + ".breaker", spec.breaker()));
 	}
 
 	private static Route.Shape shape(String key, @Nullable String value) {

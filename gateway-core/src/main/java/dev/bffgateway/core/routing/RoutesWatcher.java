@@ -7,13 +7,11 @@ import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.context.SmartLifecycle;
-
 /**
  * Checks the routes source for edits on a fixed interval and reloads when it changed. Polling the content
  * rather than file-system events also sees a Kubernetes ConfigMap's symlink swap and edits on network disks.
  */
-final class RoutesWatcher implements SmartLifecycle {
+final class RoutesWatcher implements AutoCloseable {
 
 	private final RouteTables tables;
 
@@ -27,8 +25,11 @@ final class RoutesWatcher implements SmartLifecycle {
 		this.interval = interval;
 	}
 
-	@Override
-	public synchronized void start() {
+	/** Starts checking, unless the source is not watched; idempotent. */
+	synchronized void start() {
+		if (this.scheduler != null) {
+			return;
+		}
 		if (this.interval == null) {
 			return;
 		}
@@ -40,22 +41,16 @@ final class RoutesWatcher implements SmartLifecycle {
 	}
 
 	@Override
-	public synchronized void stop() {
+	public synchronized void close() {
 		if (this.scheduler != null) {
 			this.scheduler.shutdownNow();
 			this.scheduler = null;
 		}
 	}
 
-	@Override
-	public synchronized boolean isRunning() {
+	/** @return whether it is checking */
+	synchronized boolean isRunning() {
 		return this.scheduler != null;
-	}
-
-	@Override
-	public int getPhase() {
-		// stop watching before the web server stops taking requests
-		return SmartLifecycle.DEFAULT_PHASE + 1;
 	}
 
 }

@@ -5,29 +5,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
- * {@code /actuator/strangler}: the table in force (version, source, routes with weights), each route's
- * breaker states, requests per side and fallbacks, and the last reload's result.
+ * {@code /actuator/strangler}: the table in force (version, source, routes and strangled dependencies with their
+ * weights), each one's breaker states, requests per side and fallbacks, and the last reload's result.
  */
 @Endpoint(id = "strangler")
 final class StranglerEndpoint {
 
 	private final RouteTables tables;
 
-	private final StranglerHandler handler;
+	private final Strangler strangler;
 
-	private final MeterRegistry meters;
-
-	StranglerEndpoint(RouteTables tables, StranglerHandler handler, MeterRegistry meters) {
+	StranglerEndpoint(RouteTables tables, Strangler strangler) {
 		this.tables = tables;
-		this.handler = handler;
-		this.meters = meters;
+		this.strangler = strangler;
 	}
 
 	@ReadOperation
@@ -58,27 +52,43 @@ final class StranglerEndpoint {
 			entry.put("legacy", route.legacy().toString());
 			entry.put("new", route.newUri().toString());
 			entry.put("sticky", route.sticky().toString());
-			Map<String, Object> sides = new LinkedHashMap<>();
-			for (Side side : Side.values()) {
-				Map<String, Object> state = new LinkedHashMap<>();
-				state.put("breaker", this.handler.breaker(route, side).getState().name());
-				state.put("requests", count(route, side, "ok") + count(route, side, "fallback"));
-				state.put("errors", count(route, side, "error"));
-				sides.put(side.value(), state);
-			}
-			entry.put("sides", sides);
-			entry.put("fallbacks", count(route, Side.LEGACY, "fallback"));
+			entry.put("breakerConfig", route.breaker());
+			entry.putAll(traffic(route));
 			routes.add(entry);
 		}
 		view.put("routes", routes);
+		List<Map<String, Object>> dependencies = new ArrayList<>();
+		for (Route dependency : table.dependencies()) {
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("id", dependency.id());
+			entry.put("weight", dependency.weight());
+			entry.put("legacy", dependency.legacy().toString());
+			entry.put("new", dependency.newUri().toString());
+			entry.put("breakerConfig", dependency.breaker());
+			entry.putAll(traffic(dependency));
+			dependencies.add(entry);
+		}
+		view.put("dependencies", dependencies);
 		return view;
 	}
 
+	private Map<String, Object> traffic(Route route) {
+		Map<String, Object> sides = new LinkedHashMap<>();
+		for (Side side : Side.values()) {
+			Map<String, Object> state = new LinkedHashMap<>();
+			state.put("breaker", this.strangler.breaker(route, side).getState().name());
+			state.put("requests", count(route, side, "ok") + count(route, side, "fallback"));
+			state.put("errors", count(route, side, "error"));
+			sides.put(side.value(), state);
+		}
+		Map<String, Object> traffic = new LinkedHashMap<>();
+		traffic.put("sides", sides);
+		traffic.put("fallbacks", count(route, Side.LEGACY, "fallback"));
+		return traffic;
+	}
+
 	private long count(Route route, Side side, String outcome) {
-		Counter counter = this.meters.find(StranglerHandler.REQUESTS_METER)
-			.tags("route", route.id(), "side", side.value(), "outcome", outcome)
-			.counter();
-		return (counter != null) ? (long) counter.count() : 0;
+		return this.strangler.count(route.id(), side, outcome);
 	}
 
 }

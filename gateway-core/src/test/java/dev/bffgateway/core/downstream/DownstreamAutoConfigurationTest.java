@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 import dev.bffgateway.core.resilience.ResilienceAutoConfiguration;
+import dev.bffgateway.core.routing.RoutingAutoConfiguration;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -17,6 +18,7 @@ import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.Environment;
@@ -31,20 +33,20 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 class DownstreamAutoConfigurationTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class,
-				ResilienceAutoConfiguration.class, DownstreamAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class, RestClientAutoConfiguration.class,
+				ResilienceAutoConfiguration.class, RoutingAutoConfiguration.class, DownstreamAutoConfiguration.class))
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
 
 	@Test
 	void instancesInheritDefaultsAndOverrideWhatTheySet() {
 		this.runner
 			.withPropertyValues("gateway.dependencies.defaults.read-timeout=700ms",
-					"gateway.dependencies.defaults.breaker.sliding-window-size=40",
+					"resilience4j.circuitbreaker.configs.default.sliding-window-size=40",
 					"gateway.dependencies.instances.user.base-url=http://user.local:8080",
 					"gateway.dependencies.instances.account.base-url=http://account.local:8080",
 					"gateway.dependencies.instances.account.read-timeout=200ms",
-					"gateway.dependencies.instances.account.breaker.sliding-window-size=3",
-					"gateway.dependencies.instances.account.bulkhead.max-concurrent-calls=7")
+					"resilience4j.circuitbreaker.instances.account.sliding-window-size=3",
+					"resilience4j.bulkhead.instances.account.max-concurrent-calls=7")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				DependenciesProperties properties = context.getBean(DependenciesProperties.class);
@@ -58,6 +60,8 @@ class DownstreamAutoConfigurationTest {
 				assertThat(user.getSlidingWindowSize()).isEqualTo(40);
 				assertThat(account.getSlidingWindowSize()).isEqualTo(3);
 				assertThat(account.getFailureRateThreshold()).isEqualTo(50f);
+				assertThat(account.getMinimumNumberOfCalls()).as("Resilience4j's own default, not reset by the instance")
+					.isEqualTo(100);
 				assertThat(context.getBean(BulkheadRegistry.class).bulkhead("account").getBulkheadConfig()
 					.getMaxConcurrentCalls()).isEqualTo(7);
 				assertThat(context.getBean(Downstream.class).clients()).extracting(DownstreamClient::name)
@@ -69,10 +73,47 @@ class DownstreamAutoConfigurationTest {
 	void outOfRangeValueStopsStartupNamingKeyAndValue() {
 		this.runner
 			.withPropertyValues("gateway.dependencies.instances.account.base-url=http://account.local",
-					"gateway.dependencies.instances.account.breaker.failure-rate-threshold=140")
+					"resilience4j.circuitbreaker.instances.account.failure-rate-threshold=140")
 			.run((context) -> assertThat(startupFailureReport(context.getStartupFailure()))
-				.contains("gateway.dependencies.instances.account.breaker.failure-rate-threshold must be in (0, 100], "
-						+ "but was 140.0"));
+				.contains("Property: resilience4j.circuitbreaker.instances.account.failure-rate-threshold")
+				.contains("Value: \"140\"")
+				.contains("failureRateThreshold must be between 1 and 100"));
+		this.runner
+			.withPropertyValues("gateway.dependencies.instances.account.base-url=http://account.local",
+					"resilience4j.bulkhead.configs.default.max-concurrent-calls=0")
+			.run((context) -> assertThat(startupFailureReport(context.getStartupFailure()))
+				.contains("Property: resilience4j.bulkhead.configs.default.max-concurrent-calls")
+				.contains("Value: \"0\"")
+				.contains("maxConcurrentCalls must be greater than or equal to 1"));
+		this.runner
+			.withPropertyValues("gateway.dependencies.instances.account.base-url=http://account.local",
+					"resilience4j.circuitbreaker.instances.account.base-config=strict")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessage("resilience4j.circuitbreaker.instances.account is invalid: "
+						+ "Configuration with name 'strict' does not exist"));
+	}
+
+	@Test
+	void aBreakerKeyOfTheOldShapeStopsStartupNamingTheNewKey() {
+		this.runner
+			.withPropertyValues("gateway.dependencies.instances.account.base-url=http://account.local",
+					"gateway.dependencies.instances.account.breaker.sliding-window-size=3")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessage("gateway.dependencies.instances.account.breaker.sliding-window-size is no longer read: set "
+						+ "resilience4j.circuitbreaker.instances.account.sliding-window-size instead (Resilience4j's own "
+						+ "keys), but gateway.dependencies.instances.account.breaker.sliding-window-size was set to '3'"));
+		this.runner
+			.withPropertyValues("gateway.dependencies.instances.account.base-url=http://account.local",
+					"gateway.dependencies.defaults.bulkhead.max-concurrent-calls=3")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageStartingWith("gateway.dependencies.defaults.bulkhead.max-concurrent-calls is no longer read: set "
+						+ "resilience4j.bulkhead.configs.default.max-concurrent-calls instead"));
 	}
 
 	@Test

@@ -7,6 +7,8 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.bffgateway.core.aggregation.Degradation;
 import dev.bffgateway.core.resilience.ResilienceAutoConfiguration;
+import dev.bffgateway.core.routing.RoutingAutoConfiguration;
+import dev.bffgateway.core.routing.Strangler;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -43,11 +46,12 @@ class DownstreamClientTest {
 		.build();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class, ResilienceAutoConfiguration.class,
-				DownstreamAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class, RestClientAutoConfiguration.class,
+				ResilienceAutoConfiguration.class, RoutingAutoConfiguration.class, DownstreamAutoConfiguration.class))
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 		.withPropertyValues("gateway.dependencies.instances.account.read-timeout=500ms",
-				"gateway.dependencies.instances.account.bulkhead.max-concurrent-calls=1");
+				"resilience4j.bulkhead.instances.account.max-concurrent-calls=1",
+				"spring.http.clients.redirects=dont-follow");
 
 	private void withClient(Consumer<AssertableApplicationContext> test) {
 		this.runner.withPropertyValues("gateway.dependencies.instances.account.base-url=" + stub.baseUrl())
@@ -76,11 +80,22 @@ class DownstreamClientTest {
 	}
 
 	@Test
-	void clientErrorIsErrorStatusButNotABreakerFailure() {
+	void clientErrorIsErrorStatusButAnAnswerToTheBreaker() {
 		stub.stubFor(get("/accounts/42").willReturn(aResponse().withStatus(404)));
 		withClient((context) -> {
 			assertThat(failure(context)).isEqualTo(Degradation.ERROR_STATUS);
 			assertThat(client(context).breaker().getMetrics().getNumberOfFailedCalls()).isZero();
+			assertThat(client(context).breaker().getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void aRedirectIsNeverFollowed() {
+		stub.stubFor(get("/accounts/42").willReturn(aResponse().withStatus(302).withHeader("Location", "/login")));
+		stub.stubFor(get("/login").willReturn(okJson("{\"login\":true}")));
+		withClient((context) -> {
+			assertThat(failure(context)).isEqualTo(Degradation.ERROR_STATUS);
+			assertThat(stub.findAll(getRequestedFor(urlPathEqualTo("/login")))).isEmpty();
 		});
 	}
 
@@ -175,8 +190,8 @@ class DownstreamClientTest {
 
 			assertThat(account.get("side").asString()).isEqualTo("legacy");
 			assertThat(context.getBean(MeterRegistry.class)
-				.get(DownstreamClient.SIDES_METER)
-				.tags("dependency", "account", "side", "legacy", "outcome", "fallback")
+				.get(Strangler.REQUESTS_METER)
+				.tags("route", "account", "side", "legacy", "outcome", "fallback")
 				.counter()
 				.count()).isEqualTo(1);
 			assertThat(context.getBean(CircuitBreakerRegistry.class)
@@ -197,8 +212,10 @@ class DownstreamClientTest {
 	private static Degradation failure(AssertableApplicationContext context, String id) {
 		DownstreamCallException ex = catchThrowableOfType(DownstreamCallException.class,
 				() -> client(context).get(JsonNode.class, "/accounts/{id}", id));
-		assertThat(ex).as("call should fail").isNotNull();
-		assertThat(ex.dependency()).isEqualTo("account");
+		assertThat(ex).as("call should fail")
+			.hasMessageStartingWith("dependency 'account' call failed: ")
+			.extracting(DownstreamCallException::dependency)
+			.isEqualTo("account");
 		return ex.degradation();
 	}
 

@@ -1,4 +1,6 @@
-package dev.bffgateway.core.routing;
+package dev.bffgateway.core.proxy;
+
+import dev.bffgateway.core.routing.Route;
 
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.JsonNode;

@@ -1,0 +1,107 @@
+package dev.bffgateway.core.proxy;
+
+import java.time.Duration;
+
+import dev.bffgateway.core.downstream.PooledHttpClient;
+import dev.bffgateway.core.routing.RouteTables;
+import dev.bffgateway.core.routing.RoutesProperties;
+import dev.bffgateway.core.routing.RoutingAutoConfiguration;
+import dev.bffgateway.core.routing.Strangler;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.cloud.gateway.server.mvc.GatewayServerMvcAutoConfiguration;
+import org.springframework.cloud.gateway.server.mvc.config.GatewayMvcProperties;
+import org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions;
+import org.springframework.cloud.gateway.server.mvc.handler.ProxyExchange;
+import org.springframework.cloud.gateway.server.mvc.handler.RestClientProxyExchange;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * The strangler proxy: every path a route of the live table takes is served through Gateway Server MVC by the
+ * {@link Strangler}; {@code /dashboard} and the actuator are matched first. Off with
+ * {@code gateway.routes.enabled=false}.
+ *
+ * <p>The proxy has its own HTTP client, never shared with the dependency clients or anything else built from
+ * Boot's {@code RestClient.Builder}: Apache HttpClient 5, classic blocking I/O on the request's virtual thread
+ * (measured in bench/proxy.sh, the JDK client's selector thread and asynchronous hand-offs cost several times
+ * more per request), with Boot's {@code spring.http.clients.*} settings (redirects handed back to the client,
+ * bounded waits), a pool sized for real concurrency ({@code gateway.routes.max-connections-per-backend}; Apache's
+ * own default, 5 per backend, starves it) and no transparent decompression: a proxy passes bodies as they are.
+ */
+@AutoConfiguration(after = { RoutingAutoConfiguration.class, HttpClientAutoConfiguration.class,
+		RestClientAutoConfiguration.class }, before = GatewayServerMvcAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnProperty(name = "gateway.routes.enabled", matchIfMissing = true)
+public final class ProxyAutoConfiguration {
+
+	private static final int MAX_CONNECTIONS_TOTAL = 2000;
+
+	/** A request finding every pooled connection busy waits at most this long. */
+	private static final Duration POOL_WAIT = Duration.ofSeconds(1);
+
+	/**
+	 * The proxy's own request factory: a bean (closed with the context, and its pool with it) of its own type,
+	 * since Gateway MVC applies any {@link ClientHttpRequestFactory} bean to Boot's shared builder.
+	 */
+	@Bean
+	ProxyRequestFactory proxyRequestFactory(RoutesProperties properties, HttpClientSettings settings) {
+		int perBackend = properties.maxConnectionsPerBackend();
+		return new ProxyRequestFactory(PooledHttpClient
+			.configure(ClientHttpRequestFactoryBuilder.httpComponents(), perBackend,
+					Math.max(perBackend, MAX_CONNECTIONS_TOTAL), POOL_WAIT)
+			.withHttpClientCustomizer(HttpClientBuilder::disableContentCompression)
+			.build(settings));
+	}
+
+	/**
+	 * Gateway MVC's exchange, on a client of its own: Boot's builder (observation, trace propagation) cloned,
+	 * with the proxy's request factory.
+	 */
+	@Bean
+	ProxyExchange proxyExchange(RestClient.Builder builder, ProxyRequestFactory proxyRequestFactory,
+			GatewayMvcProperties properties) {
+		return new RestClientProxyExchange(builder.clone().requestFactory(proxyRequestFactory.factory()).build(),
+				properties);
+	}
+
+	/** The proxy's request factory, closed with the context. */
+	record ProxyRequestFactory(ClientHttpRequestFactory factory) implements AutoCloseable {
+
+		@Override
+		public void close() throws Exception {
+			if (this.factory instanceof AutoCloseable closeable) {
+				closeable.close();
+			}
+			else if (this.factory instanceof org.springframework.beans.factory.DisposableBean disposable) {
+				disposable.destroy();
+			}
+		}
+
+	}
+
+	@Bean
+	StranglerHandler stranglerHandler(RouteTables tables, Strangler strangler, RoutesProperties properties,
+			ObjectProvider<RouteShaper> shaper) {
+		return new StranglerHandler(tables, strangler, HandlerFunctions.http(), properties.forceOverride(),
+				shaper.getIfUnique());
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> stranglerRoutes(StranglerHandler handler) {
+		return RouterFunctions.route(handler.predicate(), handler);
+	}
+
+}
