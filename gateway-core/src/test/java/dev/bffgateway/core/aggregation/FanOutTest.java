@@ -1,16 +1,25 @@
 package dev.bffgateway.core.aggregation;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class FanOutTest {
@@ -146,6 +155,75 @@ class FanOutTest {
 		Aggregate aggregate = new FanOut(closed, Duration.ofSeconds(1)).run(List.of(Part.optional("a", () -> 1)));
 
 		assertThat(aggregate.degradations()).containsEntry("a", Degradation.ERROR);
+	}
+
+	@Test
+	void anInterruptedCallerGetsWhatArrivedAndKeepsItsInterrupt() throws InterruptedException {
+		CountDownLatch started = new CountDownLatch(1);
+		CountDownLatch interrupted = new CountDownLatch(1);
+		Part<String> stuck = stuckPart("stuck", started, interrupted);
+		AtomicReference<Aggregate> result = new AtomicReference<>();
+		AtomicBoolean stillInterrupted = new AtomicBoolean();
+
+		// the deadline is 30 s: the caller returning within the join proves the interrupt ended the wait
+		Thread caller = Thread.ofPlatform().start(() -> {
+			result.set(this.fanOut.run(List.of(Part.required("fast", () -> "ok"), stuck)));
+			stillInterrupted.set(Thread.currentThread().isInterrupted());
+		});
+		assertThat(started.await(10, TimeUnit.SECONDS)).as("stuck part started").isTrue();
+		caller.interrupt();
+		caller.join(Duration.ofSeconds(10));
+
+		assertThat(caller.isAlive()).as("caller still waiting").isFalse();
+		assertThat(stillInterrupted).as("interrupt flag kept").isTrue();
+		assertThat(result.get().degradations()).containsEntry("stuck", Degradation.DEADLINE);
+		assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("stuck part interrupted").isTrue();
+	}
+
+	@Test
+	void logsFailuresByExceptionTypeNeverByMessage() {
+		ListAppender<ILoggingEvent> log = new ListAppender<>();
+		Logger logger = (Logger) LoggerFactory.getLogger(FanOut.class);
+		Level level = logger.getLevel();
+		logger.setLevel(Level.DEBUG);
+		log.start();
+		logger.addAppender(log);
+		try {
+			// one part at a time: the log order is then the order of the parts
+			this.fanOut.run(List.of(Part.optional("account", () -> {
+				throw new IllegalStateException("GET /users/42/account", new IOException("{\"iban\":\"DE89\"}"));
+			})));
+			this.fanOut.run(List.of(Part.optional("activity", () -> null)));
+			this.fanOut.run(List.of(Part.optional("offers", () -> {
+				throw new ReasonedFailure(Degradation.BREAKER_OPEN);
+			})));
+		}
+		finally {
+			logger.detachAppender(log);
+			logger.setLevel(level);
+		}
+
+		assertThat(log.list).extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage)
+			.containsExactly(tuple(Level.WARN, "Part 'account' degraded: error (IllegalStateException < IOException)"),
+					tuple(Level.DEBUG, "Part 'account' degraded"),
+					tuple(Level.WARN, "Part 'activity' degraded: error"),
+					// nothing was attempted: the open breaker is reported by its own state, not per request
+					tuple(Level.DEBUG, "Part 'offers' degraded: breaker_open"));
+		// the stack trace, with the messages, is at debug only
+		assertThat(log.list.get(1).getThrowableProxy().getMessage()).isEqualTo("GET /users/42/account");
+		assertThat(log.list).filteredOn((event) -> event.getLevel() == Level.WARN)
+			.allSatisfy((event) -> assertThat(event.getThrowableProxy()).isNull());
+	}
+
+	@Test
+	void causesNamesTypesOutermostFirstAndStopsAfterEightCauses() {
+		IllegalStateException outer = new IllegalStateException("a");
+		IOException inner = new IOException("b", outer);
+		outer.initCause(inner); // a cycle: without the depth limit the walk would never end
+
+		assertThat(FanOut.causes(new RuntimeException("c"))).isEqualTo("RuntimeException");
+		assertThat(FanOut.causes(outer)).isEqualTo("IllegalStateException"
+				+ " < IOException < IllegalStateException".repeat(4));
 	}
 
 	/** An optional part that never finishes on its own; it counts down when it starts and when interrupted. */
