@@ -1,5 +1,7 @@
 package dev.bffgateway.core.shaping;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,6 +49,12 @@ class AllowListTest {
 				{"balance":{"amount":"1","currency":"EUR"},"profile":"not an object","tags":{"label":"x"}}"""));
 
 		assertThat(shaped).isEqualTo(json("{\"balance\":{\"amount\":\"1\",\"currency\":\"EUR\"}}"));
+	}
+
+	@Test
+	void keepsThePathsAsGivenFromEitherFactory() {
+		assertThat(AllowList.of(List.of("name", "items[].id")).paths()).containsExactly("name", "items[].id");
+		assertThat(AllowList.of("balance.amount").paths()).containsExactly("balance.amount");
 	}
 
 	@Test
