@@ -145,6 +145,8 @@ class FanOutTest {
 			.withMessageContaining("'a' repeats");
 		assertThatIllegalArgumentException().isThrownBy(() -> new FanOut(this.executor, Duration.ZERO))
 			.withMessage("deadline must be positive, but was PT0S");
+		assertThatIllegalArgumentException().isThrownBy(() -> new FanOut(this.executor, Duration.ofMillis(-1)))
+			.withMessage("deadline must be positive, but was PT-0.001S");
 	}
 
 	@Test
