@@ -52,6 +52,32 @@ class AllowListTest {
 	}
 
 	@Test
+	void aListedFieldTheSourceLacksStaysAbsent() {
+		AllowList allow = AllowList.of("name", "balance", "profile.name", "items[].id");
+
+		JsonNode shaped = allow.apply(json("{\"name\":\"Ada\",\"profile\":{}}"));
+
+		assertThat(shaped).isEqualTo(json("{\"name\":\"Ada\",\"profile\":{}}"));
+	}
+
+	@Test
+	void arrayElementsOfTheWrongShapeAreDroppedNotNulled() {
+		AllowList allow = AllowList.of("items[].id");
+
+		JsonNode shaped = allow.apply(json("{\"items\":[{\"id\":\"a1\",\"ip\":\"203.0.113.9\"},\"a2\",7,{\"ip\":\"x\"}]}"));
+
+		assertThat(shaped).isEqualTo(json("{\"items\":[{\"id\":\"a1\"},{}]}"));
+	}
+
+	@Test
+	void aSourceThatIsNotAnObjectShapesToAnEmptyObject() {
+		AllowList allow = AllowList.of("name");
+
+		assertThat(allow.apply(json("[{\"name\":\"Ada\"}]"))).isEqualTo(json("{}"));
+		assertThat(allow.apply(json("\"Ada\""))).isEqualTo(json("{}"));
+	}
+
+	@Test
 	void keepsThePathsAsGivenFromEitherFactory() {
 		assertThat(AllowList.of(List.of("name", "items[].id")).paths()).containsExactly("name", "items[].id");
 		assertThat(AllowList.of("balance.amount").paths()).containsExactly("balance.amount");
