@@ -2,12 +2,16 @@ package dev.bffgateway.it;
 
 import java.util.stream.Stream;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The module boundaries DESIGN.md draws, checked on the compiled classes: the BFFs never import each other,
@@ -65,6 +69,36 @@ class BoundariesTest {
 			.dependOnClassesThat()
 			.resideInAPackage("org.springframework..")
 			.check(CLASSES);
+	}
+
+	/**
+	 * Routing and shaping decide, they are not wired: free of Spring's container, MVC, Gateway and actuator. Their
+	 * auto-configuration, bound properties and actuator endpoint are the wiring; routing uses Spring's path patterns
+	 * (the matcher MVC itself uses) and Boot's binder (so a routes file is read like application.yml) as libraries.
+	 */
+	@Test
+	void routingAndShapingAreFreeOfSpring() {
+		noClasses().that()
+			.resideInAnyPackage("dev.bffgateway.core.routing..", "dev.bffgateway.core.shaping..")
+			.and()
+			.haveNameNotMatching(".*AutoConfiguration.*")
+			.and()
+			.haveSimpleNameNotEndingWith("Properties")
+			.and()
+			.haveSimpleNameNotEndingWith("Endpoint")
+			.should()
+			.dependOnClassesThat(resideInAPackage("org.springframework..")
+				.and(DescribedPredicate.not(resideInAnyPackage("org.springframework.web.util.pattern..",
+						"org.springframework.http.server..", "org.springframework.boot.context.properties.bind..",
+						"org.springframework.boot.context.properties.source..", "org.springframework.boot.env..",
+						"org.springframework.core.env..", "org.springframework.core.io.."))))
+			.check(CLASSES);
+	}
+
+	/** gateway-core's capabilities depend on each other in one direction only. */
+	@Test
+	void theCoreIsFreeOfCycles() {
+		slices().matching("dev.bffgateway.core.(*)..").should().beFreeOfCycles().check(CLASSES);
 	}
 
 	private static String[] otherBffs(String bff) {
