@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A routes file on disk, e.g. mounted into a container; read afresh on every call. */
-public record FileRoutesSource(Path path) implements RoutesSource {
+record FileRoutesSource(Path path) implements RoutesSource {
 
 	@Override
 	public String name() {

@@ -15,7 +15,7 @@ import org.springframework.http.HttpStatus;
  * NUL, a malformed request line, headers beyond Tomcat's own limit) as {@code application/problem+json}
  * instead of an HTML page naming the server. Installed as the host's error report valve.
  */
-public final class ProblemErrorReportValve extends ErrorReportValve {
+final class ProblemErrorReportValve extends ErrorReportValve {
 
 	@Override
 	protected void report(Request request, Response response, Throwable throwable) {
