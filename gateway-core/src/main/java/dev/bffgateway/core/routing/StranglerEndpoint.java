@@ -1,8 +1,6 @@
 package dev.bffgateway.core.routing;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -42,34 +40,28 @@ final class StranglerEndpoint {
 			view.put("lastReload", last);
 		}
 		view.put("rejectedReloads", this.tables.rejectedReloads());
-		List<Map<String, Object>> routes = new ArrayList<>();
-		for (Route route : table.routes()) {
-			Map<String, Object> entry = new LinkedHashMap<>();
-			entry.put("id", route.id());
+		view.put("routes", table.routes().stream().map((route) -> describe(route, true)).toList());
+		view.put("dependencies", table.dependencies().stream().map((dependency) -> describe(dependency, false)).toList());
+		return view;
+	}
+
+	/** A route (with its paths, methods and sticky key) or a strangled dependency, and its traffic. */
+	private Map<String, Object> describe(Route route, boolean paths) {
+		Map<String, Object> entry = new LinkedHashMap<>();
+		entry.put("id", route.id());
+		if (paths) {
 			entry.put("paths", route.paths());
 			entry.put("methods", route.methods().stream().sorted().toList());
-			entry.put("weight", route.weight());
-			entry.put("legacy", route.legacy().toString());
-			entry.put("new", route.newUri().toString());
+		}
+		entry.put("weight", route.weight());
+		entry.put("legacy", route.legacy().toString());
+		entry.put("new", route.newUri().toString());
+		if (paths) {
 			entry.put("sticky", route.sticky().toString());
-			entry.put("breakerConfig", route.breaker());
-			entry.putAll(traffic(route));
-			routes.add(entry);
 		}
-		view.put("routes", routes);
-		List<Map<String, Object>> dependencies = new ArrayList<>();
-		for (Route dependency : table.dependencies()) {
-			Map<String, Object> entry = new LinkedHashMap<>();
-			entry.put("id", dependency.id());
-			entry.put("weight", dependency.weight());
-			entry.put("legacy", dependency.legacy().toString());
-			entry.put("new", dependency.newUri().toString());
-			entry.put("breakerConfig", dependency.breaker());
-			entry.putAll(traffic(dependency));
-			dependencies.add(entry);
-		}
-		view.put("dependencies", dependencies);
-		return view;
+		entry.put("breakerConfig", route.breaker());
+		entry.putAll(traffic(route));
+		return entry;
 	}
 
 	private Map<String, Object> traffic(Route route) {
