@@ -151,7 +151,9 @@ class DownstreamClientTest {
 		this.runner
 			.withPropertyValues("gateway.dependencies.instances.account.base-url=" + stub.baseUrl(),
 					"gateway.dependencies.instances.account.new-base-url=" + replacement.baseUrl(),
-					"gateway.dependencies.instances.account.weight=" + weight)
+					"gateway.dependencies.instances.account.weight=" + weight,
+					// a slow first answer on a loaded machine must not turn into a fallback here
+					"gateway.dependencies.instances.account.read-timeout=5s")
 			.run(test::accept);
 	}
 
