@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.bffgateway.core.aggregation.Aggregate;
 import dev.bffgateway.core.dashboard.UserDashboard;
 import dev.bffgateway.core.downstream.Downstream;
+import dev.bffgateway.core.security.Caller;
 import dev.bffgateway.core.shaping.AllowList;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -51,7 +52,7 @@ class MobileDashboard extends UserDashboard {
 	}
 
 	@Override
-	public Map<String, @Nullable Object> sections(Aggregate aggregate) {
+	public Map<String, @Nullable Object> sections(Caller caller, Aggregate aggregate) {
 		Map<String, @Nullable Object> sections = new LinkedHashMap<>();
 		sections.put(USER, aggregate.get(USER).map((user) -> USER_FIELDS.apply((JsonNode) user)).orElse(null));
 		sections.put(ACTIVITY, aggregate.get(ACTIVITY).map((page) -> latest((JsonNode) page)).orElse(null));

@@ -3,6 +3,7 @@ package dev.bffgateway.partner;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.bffgateway.core.security.ClientFilter;
 import dev.bffgateway.core.shaping.AllowList;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
@@ -34,9 +35,12 @@ final class PartnerAllowLists {
 		return (partner != null) ? this.byPartner.getOrDefault(partner, Map.of()).get(name) : null;
 	}
 
-	/** @return the answer with only the fields the request's partner may see for the route; {@code {}} if none */
+	/**
+	 * @return the answer with only the fields the request's partner (the one the gate admitted; a route declared
+	 * {@code auth: none} has one too) may see for the route; {@code {}} if none
+	 */
 	JsonNode shape(HttpServletRequest request, String routeId, JsonNode answer) {
-		AllowList allowList = of((String) request.getAttribute(PartnerGate.PARTNER_ATTRIBUTE), routeId);
+		AllowList allowList = of(ClientFilter.partner(request).orElse(null), routeId);
 		return (allowList != null) ? allowList.apply(answer) : JsonNodeFactory.instance.objectNode();
 	}
 

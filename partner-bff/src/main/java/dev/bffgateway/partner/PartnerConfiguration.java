@@ -48,12 +48,12 @@ class PartnerConfiguration {
 	@Bean
 	CallerPolicy delegatedToThePartner(PartnerProperties properties) {
 		return (caller, request) -> {
-			Object partner = request.getAttribute(PartnerGate.PARTNER_ATTRIBUTE);
+			String partner = caller.partner();
 			PartnerProperties.Partner config = (partner != null) ? properties.partners().get(partner) : null;
 			if (config == null) {
 				return "No partner key came with this request.";
 			}
-			String expected = config.oauthClientId((String) partner);
+			String expected = config.oauthClientId(partner);
 			return expected.equals(caller.clientId()) ? null
 					: "The token was not delegated to this partner (its client is not the partner's).";
 		};

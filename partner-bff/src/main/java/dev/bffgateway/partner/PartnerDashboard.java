@@ -7,17 +7,17 @@ import java.util.Map;
 import dev.bffgateway.core.aggregation.Aggregate;
 import dev.bffgateway.core.dashboard.UserDashboard;
 import dev.bffgateway.core.downstream.Downstream;
+import dev.bffgateway.core.security.Caller;
 import dev.bffgateway.core.shaping.AllowList;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.stereotype.Component;
-import org.springframework.web.context.request.RequestAttributes;
-import org.springframework.web.context.request.RequestContextHolder;
 
 /**
- * A partner's dashboard: the same parts as web, but each section carries only the fields on the partner's
- * allow-list, and a section the partner may not see is left out entirely. Shaping fails closed, so a personal
+ * A partner's dashboard: the same parts as web, but each section carries only the fields on the allow-list of
+ * the caller's partner ({@link Caller#partner()}, whose key the gate checked), and a section the partner may not
+ * see is left out entirely. Shaping fails closed, so a personal
  * field a dependency adds later never reaches a partner.
  */
 @Component
@@ -42,8 +42,8 @@ class PartnerDashboard extends UserDashboard {
 	}
 
 	@Override
-	public Map<String, @Nullable Object> sections(Aggregate aggregate) {
-		String partner = currentPartner();
+	public Map<String, @Nullable Object> sections(Caller caller, Aggregate aggregate) {
+		String partner = caller.partner();
 		Map<String, @Nullable Object> sections = new LinkedHashMap<>();
 		for (String section : SECTIONS) {
 			AllowList allowList = this.allowLists.of(partner, section);
@@ -52,11 +52,6 @@ class PartnerDashboard extends UserDashboard {
 			}
 		}
 		return sections;
-	}
-
-	private static @Nullable String currentPartner() {
-		return (String) RequestContextHolder.currentRequestAttributes()
-			.getAttribute(PartnerGate.PARTNER_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
 	}
 
 }

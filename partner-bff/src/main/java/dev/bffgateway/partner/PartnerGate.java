@@ -17,7 +17,6 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
-import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -33,8 +32,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * The partner BFF's door: every request on the public port but the API description must carry
  * {@code X-Api-Key}, a partner's key (compared by SHA-256, in constant time; the key is never logged or stored),
  * and stay within that partner's Resilience4j rate limit. The key does not travel further: the request continues
- * with it removed and with {@code X-Partner-Id} set to the partner (a client's own value was dropped at the
- * boundary), which strangler routes use as sticky key and upstream systems may trust.
+ * as the partner ({@link Chain#proceedAs}, so the request's {@code Caller} names it), with the key removed and with {@code X-Partner-Id} set to the partner (a client's own
+ * value was dropped at the boundary), which strangler routes use as sticky key and upstream systems may trust.
  *
  * <p>The key says which partner calls, not which user: user data also needs a user-delegated token, bound to
  * this partner by {@link PartnerConfiguration#delegatedToThePartner}. The gate runs inside gateway-core's security
@@ -51,8 +50,6 @@ final class PartnerGate implements ClientFilter {
 
 	static final String PARTNER_ID = "X-Partner-Id";
 
-	static final String PARTNER_ATTRIBUTE = PartnerGate.class.getName() + ".partner";
-
 	private final Map<String, PartnerProperties.Partner> partners;
 
 	private final RateLimiterRegistry limiters;
@@ -68,10 +65,10 @@ final class PartnerGate implements ClientFilter {
 	}
 
 	@Override
-	public void filter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+	public void filter(HttpServletRequest request, HttpServletResponse response, Chain chain)
 			throws ServletException, IOException {
 		if (PUBLIC.matches(request)) {
-			chain.doFilter(request, response);
+			chain.proceed(request, response);
 			return;
 		}
 		String partner = authenticate(request.getHeader(API_KEY));
@@ -86,8 +83,7 @@ final class PartnerGate implements ClientFilter {
 			Problems.write(response, HttpStatus.TOO_MANY_REQUESTS, "Rate limit of partner '" + partner + "' exceeded.");
 			return;
 		}
-		request.setAttribute(PARTNER_ATTRIBUTE, partner);
-		chain.doFilter(new PartnerRequest(request, partner), response);
+		chain.proceedAs(partner, new PartnerRequest(request, partner), response);
 	}
 
 	/** Seconds until the limiter has a permission again, rounded up; at least 1. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.bffgateway.core.aggregation.Aggregate;
 import dev.bffgateway.core.dashboard.UserDashboard;
 import dev.bffgateway.core.downstream.Downstream;
+import dev.bffgateway.core.security.Caller;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
@@ -34,7 +35,7 @@ class WebDashboard extends UserDashboard {
 	}
 
 	@Override
-	public Map<String, @Nullable Object> sections(Aggregate aggregate) {
+	public Map<String, @Nullable Object> sections(Caller caller, Aggregate aggregate) {
 		Map<String, @Nullable Object> sections = new LinkedHashMap<>();
 		for (String name : SECTIONS) {
 			sections.put(name, aggregate.get(name).orElse(null));

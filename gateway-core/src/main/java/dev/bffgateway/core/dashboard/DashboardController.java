@@ -56,9 +56,8 @@ final class DashboardController {
 			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, "A bearer token is required.");
 			return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(problem);
 		}
-		String userId = caller.userId();
 		long start = System.nanoTime();
-		Aggregate aggregate = this.fanOut.run(this.definition.parts(userId));
+		Aggregate aggregate = this.fanOut.run(this.definition.parts(caller));
 		boolean usable = aggregate.usable();
 		// unusable: only the missing required parts are named; the others were cancelled, not failed, and
 		// which of them finished first is timing, not something a client should see vary
@@ -71,7 +70,7 @@ final class DashboardController {
 			problem.setProperty("degraded", degraded);
 			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(problem);
 		}
-		Map<String, @Nullable Object> body = new LinkedHashMap<>(this.definition.sections(aggregate));
+		Map<String, @Nullable Object> body = new LinkedHashMap<>(this.definition.sections(caller, aggregate));
 		body.put("degraded", degraded);
 		return ResponseEntity.ok(body);
 	}

@@ -5,6 +5,7 @@ import java.util.List;
 import dev.bffgateway.core.aggregation.Part;
 import dev.bffgateway.core.downstream.Downstream;
 import dev.bffgateway.core.downstream.DownstreamClient;
+import dev.bffgateway.core.security.Caller;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -47,11 +48,12 @@ public abstract class UserDashboard implements DashboardDefinition {
 	}
 
 	/**
-	 * @param userId the validated user id
+	 * @param caller the verified caller, whose user the parts are fetched for
 	 * @return the three parts, in payload order
 	 */
 	@Override
-	public final List<Part<?>> parts(String userId) {
+	public final List<Part<?>> parts(Caller caller) {
+		String userId = caller.userId();
 		int activityLimit = this.activityLimit;
 		return List.of(Part.required(USER, () -> this.users.getFor(userId, JsonNode.class, "/users/{id}", userId)),
 				Part.optional(ACTIVITY,

@@ -40,16 +40,22 @@ final class Access {
 
 	private final Set<String> clients;
 
-	/** Set on a request whose caller passed every check here: only such a caller is pinned and forwarded. */
+	private final Supplier<@Nullable String> traceIds;
+
+	/**
+	 * Holds the {@link Caller} of a request whose caller passed every check here: only such a caller is pinned and
+	 * forwarded, and it is the very value the checks saw.
+	 */
 	static final String VERIFIED = Access.class.getName() + ".verified";
 
 	Access(@Nullable RouteTables routes, Collection<String> audiences, Collection<String> clients,
-			Collection<String> dashboardScopes, List<CallerPolicy> policies) {
+			Collection<String> dashboardScopes, List<CallerPolicy> policies, Supplier<@Nullable String> traceIds) {
 		this.routes = routes;
 		this.audiences = Set.copyOf(audiences);
 		this.clients = Set.copyOf(clients);
 		this.dashboardScopes = Set.copyOf(dashboardScopes);
 		this.policies = List.copyOf(policies);
+		this.traceIds = traceIds;
 	}
 
 	/** A refusal of a verified caller, with the reason the client is told. */
@@ -115,7 +121,7 @@ final class Access {
 		if (!forThisApi(jwt)) {
 			return new Refusal("The token was not issued for this API (audience).", null);
 		}
-		Caller caller = Callers.of(token);
+		Caller caller = Callers.of(token, Admissions.partner(request), this.traceIds.get());
 		if (!this.clients.isEmpty() && (caller.clientId() == null || !this.clients.contains(caller.clientId()))) {
 			return new Refusal("The token was issued to a client this BFF does not serve.", null);
 		}
@@ -129,7 +135,7 @@ final class Access {
 				return new Refusal(refusal, null);
 			}
 		}
-		request.setAttribute(VERIFIED, Boolean.TRUE);
+		request.setAttribute(VERIFIED, caller);
 		return new AuthorizationDecision(true);
 	}
 

@@ -8,16 +8,24 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The verified caller of a request: who the user is and which client acts for them, as a verified token (or the
- * claims API Gateway's authorizer verified) says. Nothing in it comes from a header the client could set.
+ * The verified caller of a request: who the user is, which client acts for them, and which partner the BFF's
+ * {@link ClientFilter} admitted. Built once, by the security chain, when the request passed every check; passed on
+ * as a value (a dashboard definition receives it). Nothing in it comes from a header the client could set: the user,
+ * client and scopes come from a verified token (or the claims API Gateway's authorizer verified), the partner from
+ * the client filter that checked the partner's key.
  *
  * @param userId the user, from the configured claim ({@code gateway.security.jwt.user-claim}, default
  * {@code sub}); 1 to 64 letters, digits, {@code -} or {@code _}
  * @param clientId the OAuth client the token was issued to ({@code azp}, else {@code client_id}), if the token
  * names one
  * @param scopes the token's scopes ({@code scope} or {@code scp})
+ * @param partner the partner a {@link ClientFilter} admitted the request as
+ * ({@link ClientFilter.Chain#proceedAs}), or {@code null} when the BFF has no partners
+ * @param traceId the id of the request's trace (Micrometer Tracing's current span), or {@code null} when tracing is
+ * off; for correlation only, never an authority
  */
-public record Caller(String userId, @Nullable String clientId, Set<String> scopes) {
+public record Caller(String userId, @Nullable String clientId, Set<String> scopes, @Nullable String partner,
+		@Nullable String traceId) {
 
 	/** The request attribute holding the {@link Caller} of an identified request. */
 	public static final String ATTRIBUTE = Caller.class.getName();

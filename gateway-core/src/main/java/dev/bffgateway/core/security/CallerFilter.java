@@ -19,7 +19,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * After authorization: pins the verified {@link Caller} to the request and shows the rest of the BFF (the
+ * After authorization: pins the verified {@link Caller} ({@link Access} built and checked it) to the request and shows the rest of the BFF (the
  * dashboard's calls, the strangler proxy, a route's sticky key) the user header with the verified user id. A
  * client's own value never got this far ({@link BoundaryFilter}).
  */
@@ -36,11 +36,11 @@ final class CallerFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
 		// a token on a public route was never checked for audience, client or policy: it identifies no one here
-		if (!(authentication instanceof JwtAuthenticationToken token) || request.getAttribute(Access.VERIFIED) == null) {
+		if (!(authentication instanceof JwtAuthenticationToken)
+				|| !(request.getAttribute(Access.VERIFIED) instanceof Caller caller)) {
 			chain.doFilter(request, response);
 			return;
 		}
-		Caller caller = Callers.of(token);
 		request.setAttribute(Caller.ATTRIBUTE, caller);
 		chain.doFilter(new IdentifiedRequest(request, this.userHeader, caller.userId()), response);
 	}

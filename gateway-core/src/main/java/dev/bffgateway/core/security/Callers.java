@@ -43,7 +43,12 @@ final class Callers {
 		};
 	}
 
-	static Caller of(JwtAuthenticationToken token) {
+	/**
+	 * @param token the verified token
+	 * @param partner the partner a client filter admitted the request as, or {@code null}
+	 * @param traceId the request's trace id, or {@code null}
+	 */
+	static Caller of(JwtAuthenticationToken token, @Nullable String partner, @Nullable String traceId) {
 		Set<String> scopes = new HashSet<>();
 		for (GrantedAuthority authority : token.getAuthorities()) {
 			String name = authority.getAuthority();
@@ -51,7 +56,7 @@ final class Callers {
 				scopes.add(name.substring(SCOPE.length()));
 			}
 		}
-		return new Caller(token.getName(), clientId(token.getToken()), scopes);
+		return new Caller(token.getName(), clientId(token.getToken()), scopes, partner, traceId);
 	}
 
 	private static @Nullable String clientId(Jwt jwt) {

@@ -7,12 +7,15 @@ import java.net.URI;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import dev.bffgateway.core.routing.RouteTables;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -20,6 +23,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -66,10 +70,11 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * <ol>
  * <li>Spring Security's {@code StrictHttpFirewall}: a path not in normal form is refused ({@code 400});</li>
  * <li>{@link BoundaryFilter}: limits, forwarded and identity headers, {@code Connection}-listed headers;</li>
- * <li>the BFF's {@link ClientFilter}s (partner keys), on the public port only;</li>
+ * <li>the BFF's {@link ClientFilter}s (partner keys), on the public port only; the partner one admits the
+ * request as ends up in the {@link Caller};</li>
  * <li>the bearer token (OAuth2 resource server, JWT) or, on Lambda by configuration, the
  * {@link EdgeAuthorizer}'s claims;</li>
- * <li>{@link Access}: actuator (management port only) and {@code /v3/api-docs} open, {@code GET /dashboard}
+ * <li>{@link Access}: builds the {@link Caller} (token, admitted partner, current trace id) and checks it; actuator (management port only) and {@code /v3/api-docs} open, {@code GET /dashboard}
  * and routes as declared;</li>
  * <li>{@link CallerFilter}: the verified {@link Caller} and the user header.</li>
  * </ol>
@@ -180,13 +185,14 @@ public final class GatewaySecurityAutoConfiguration {
 	@ConditionalOnMissingBean(SecurityFilterChain.class)
 	SecurityFilterChain gatewaySecurityFilterChain(HttpSecurity http, GatewaySecurityProperties properties,
 			JwtDecoder decoder, ObjectProvider<RouteTables> routes, ObjectProvider<CallerPolicy> policies,
-			ObjectProvider<ClientFilter> clientFilters, Environment environment) throws Exception {
+			ObjectProvider<ClientFilter> clientFilters, ObjectProvider<Tracer> tracer, Environment environment)
+			throws Exception {
 		GatewaySecurityProperties.Jwt jwt = properties.jwt();
 		jwt.check();
 		Refusals refusals = new Refusals();
 		var converter = Callers.converter(jwt.userClaim());
 		Access access = new Access(routes.getIfAvailable(), jwt.audiences(), jwt.clients(), properties.dashboardScopes(),
-				policies.orderedStream().toList());
+				policies.orderedStream().toList(), traceIds(tracer.getIfUnique()));
 		boolean lambda = environment.acceptsProfiles(Profiles.of("lambda"));
 		boolean edgeAuthorizer = jwt.edgeAuthorizer() && lambda;
 		// on Lambda there is no management context (and no servlet context to look one up in): nothing is actuator
@@ -238,6 +244,20 @@ public final class GatewaySecurityAutoConfiguration {
 	}
 
 	/**
+	 * The current trace id, as the BFF's tracer has it (what its logs and the {@code traceparent} it sends carry);
+	 * the tracer is looked up once, not per request.
+	 */
+	static Supplier<@Nullable String> traceIds(@Nullable Tracer tracer) {
+		if (tracer == null) {
+			return () -> null;
+		}
+		return () -> {
+			Span span = tracer.currentSpan();
+			return (span != null) ? span.context().traceId() : null;
+		};
+	}
+
+	/**
 	 * Tomcat hands an encoded {@code /} to the application instead of answering {@code 400} itself with an HTML
 	 * page, so the firewall refuses it with a problem like every other path not in normal form.
 	 */
@@ -286,7 +306,7 @@ public final class GatewaySecurityAutoConfiguration {
 				chain.doFilter(request, response);
 				return;
 			}
-			this.filter.filter(http, (HttpServletResponse) response, chain);
+			this.filter.filter(http, (HttpServletResponse) response, new Admissions(chain));
 		}
 
 	}
