@@ -14,7 +14,6 @@ import java.util.Map;
 import dev.bffgateway.core.security.ClientFilter;
 import dev.bffgateway.core.problem.Problems;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import jakarta.servlet.ServletException;
@@ -31,8 +30,9 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 /**
  * The partner BFF's door: every request on the public port but the API description must carry
  * {@code X-Api-Key}, a partner's key (compared by SHA-256, in constant time; the key is never logged or stored),
- * and stay within that partner's Resilience4j rate limit. The key does not travel further: the request continues
- * as the partner ({@link Chain#proceedAs}, so the request's {@code Caller} names it), with the key removed and with {@code X-Partner-Id} set to the partner (a client's own
+ * and stay within that partner's Resilience4j rate limit ({@code 429} with {@code Retry-After} beyond it). The key
+ * does not travel further: the request continues as the partner ({@link Chain#proceedAs}, so the request's
+ * {@code Caller} names it), with the key removed and with {@code X-Partner-Id} set to the partner (a client's own
  * value was dropped at the boundary), which strangler routes use as sticky key and upstream systems may trust.
  *
  * <p>The key says which partner calls, not which user: user data also needs a user-delegated token, bound to
@@ -86,10 +86,13 @@ final class PartnerGate implements ClientFilter {
 		chain.proceedAs(partner, new PartnerRequest(request, partner), response);
 	}
 
-	/** Seconds until the limiter has a permission again, rounded up; at least 1. */
-	private static long retryAfterSeconds(RateLimiter limiter) {
-		long nanos = (limiter instanceof AtomicRateLimiter atomic) ? atomic.getDetailedMetrics().getNanosToWait()
-				: limiter.getRateLimiterConfig().getLimitRefreshPeriod().toNanos();
+	/**
+	 * The limiter's refresh period in seconds, rounded up, at least 1: every period starts with a full set of
+	 * permissions, so a refused partner has one again within a period at the latest. Read from the limiter's public
+	 * configuration: when exactly the current period ends is the implementation's business.
+	 */
+	static long retryAfterSeconds(RateLimiter limiter) {
+		long nanos = limiter.getRateLimiterConfig().getLimitRefreshPeriod().toNanos();
 		return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
 	}
 
