@@ -253,7 +253,8 @@ public final class GatewaySecurityAutoConfiguration {
 		}
 		return () -> {
 			Span span = tracer.currentSpan();
-			return (span != null) ? span.context().traceId() : null;
+			String traceId = (span != null) ? span.context().traceId() : null;
+			return (traceId != null && !traceId.isEmpty()) ? traceId : null; // a no-op tracer's span has ""
 		};
 	}
 
