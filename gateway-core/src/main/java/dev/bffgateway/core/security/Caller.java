@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * @param scopes the token's scopes ({@code scope} or {@code scp})
  * @param partner the partner a {@link ClientFilter} admitted the request as
  * ({@link ClientFilter.Chain#proceedAs}), or {@code null} when the BFF has no partners
- * @param traceId the id of the request's trace (Micrometer Tracing's current span), or {@code null} when tracing is
- * off; for correlation only, never an authority
+ * @param traceId the id of the request's trace as the BFF's tracer has it (Micrometer Tracing's current span), or
+ * {@code null} when tracing is off. The tracer continues a W3C {@code traceparent} it is given
+ * ({@code management.tracing.propagation}), so this correlates logs and calls; it is never an authority
  */
 public record Caller(String userId, @Nullable String clientId, Set<String> scopes, @Nullable String partner,
 		@Nullable String traceId) {

@@ -19,9 +19,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * After authorization: pins the verified {@link Caller} ({@link Access} built and checked it) to the request and shows the rest of the BFF (the
- * dashboard's calls, the strangler proxy, a route's sticky key) the user header with the verified user id. A
- * client's own value never got this far ({@link BoundaryFilter}).
+ * After authorization: pins the verified {@link Caller} (the one {@link Access} built and checked) to the request
+ * and shows the rest of the BFF (the dashboard's calls, the strangler proxy, a route's sticky key) the user header
+ * with the verified user id. A client's own value never got this far ({@link BoundaryFilter}).
  */
 final class CallerFilter extends OncePerRequestFilter {
 

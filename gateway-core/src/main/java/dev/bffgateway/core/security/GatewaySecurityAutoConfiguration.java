@@ -70,12 +70,13 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * <ol>
  * <li>Spring Security's {@code StrictHttpFirewall}: a path not in normal form is refused ({@code 400});</li>
  * <li>{@link BoundaryFilter}: limits, forwarded and identity headers, {@code Connection}-listed headers;</li>
- * <li>the BFF's {@link ClientFilter}s (partner keys), on the public port only; the partner one admits the
- * request as ends up in the {@link Caller};</li>
+ * <li>the BFF's {@link ClientFilter}s (partner keys), on the public port only; the partner a filter admits
+ * the request as ends up in the {@link Caller};</li>
  * <li>the bearer token (OAuth2 resource server, JWT) or, on Lambda by configuration, the
  * {@link EdgeAuthorizer}'s claims;</li>
- * <li>{@link Access}: builds the {@link Caller} (token, admitted partner, current trace id) and checks it; actuator (management port only) and {@code /v3/api-docs} open, {@code GET /dashboard}
- * and routes as declared;</li>
+ * <li>{@link Access}: builds the {@link Caller} (token, admitted partner, current trace id) and checks it;
+ * actuator (management port only) and {@code /v3/api-docs} open, {@code GET /dashboard} and routes as
+ * declared;</li>
  * <li>{@link CallerFilter}: the verified {@link Caller} and the user header.</li>
  * </ol>
  * Every piece can be replaced by declaring a bean of its type.

@@ -41,7 +41,10 @@ class CallerTest {
 
 	private static final String TRACE = "0af7651916cd43dd8448eb211c80319c";
 
-	/** Headers a client could send to pass for a partner or to choose the trace its caller carries. */
+	/**
+	 * Headers a client could send to pass for a partner or to name a trace. The Caller reads none of them; a
+	 * {@code traceparent} reaches it only as the tracer's current trace, if the tracer's propagation joins it.
+	 */
 	private static final String[][] CLAIMS = { { "X-Partner-Id", "acme" }, { "X-Partner", "acme" },
 			{ "X-Trace-Id", "4bf92f3577b34da6a3ce929d0e0e4736" },
 			{ "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
