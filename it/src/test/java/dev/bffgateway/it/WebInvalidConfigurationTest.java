@@ -29,7 +29,9 @@ class WebInvalidConfigurationTest {
 	@Test
 	void outOfRangeBreakerSettingStopsStartup(CapturedOutput output) {
 		assertThatThrownBy(() -> start("--resilience4j.circuitbreaker.instances.account.failure-rate-threshold=140"))
-			.isNotNull();
+			.rootCause()
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessage("failureRateThreshold must be between 1 and 100.");
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("Property: resilience4j.circuitbreaker.instances.account.failure-rate-threshold")
 			.contains("Value: \"140\"")
@@ -75,7 +77,10 @@ class WebInvalidConfigurationTest {
 
 	@Test
 	void aTrustedProxyThatIsNotAnAddressStopsStartup(CapturedOutput output) {
-		assertThatThrownBy(() -> start("--gateway.security.trusted-proxies=alb.internal")).isNotNull();
+		assertThatThrownBy(() -> start("--gateway.security.trusted-proxies=alb.internal")).rootCause()
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessage("gateway.security.trusted-proxies[0] must be an IP address or CIDR block (e.g. 10.0.0.0/16), "
+					+ "but was 'alb.internal'");
 		assertThat(output).contains("gateway.security.trusted-proxies[0] must be an IP address or CIDR block "
 				+ "(e.g. 10.0.0.0/16), but was 'alb.internal'");
 	}
@@ -91,7 +96,9 @@ class WebInvalidConfigurationTest {
 
 	@Test
 	void nonPositiveDeadlineStopsStartup(CapturedOutput output) {
-		assertThatThrownBy(() -> start("--gateway.dashboard.deadline=0s")).isNotNull();
+		assertThatThrownBy(() -> start("--gateway.dashboard.deadline=0s")).rootCause()
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessage("gateway.dashboard.deadline must be positive, but was 0ms");
 		assertThat(output).contains("gateway.dashboard.deadline must be positive, but was 0ms");
 	}
 
