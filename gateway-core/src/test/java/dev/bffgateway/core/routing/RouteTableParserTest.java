@@ -2,6 +2,7 @@ package dev.bffgateway.core.routing;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -140,6 +141,132 @@ class RouteTableParserTest {
 		assertRejected(VALID.replace("      cookie: session", "      cookie: session\n      header: X-User-Id"),
 				"routes/web-bff.yml: routes[2].sticky must name a header or a cookie, not both, but was header "
 						+ "'X-User-Id' and cookie 'session'");
+	}
+
+	private static final Route ACCOUNT = Route.dependency("account", URI.create("http://legacy.internal/account"),
+			URI.create("http://account.internal"), 10);
+
+	private static final Route LEDGER = Route.dependency("ledger", URI.create("http://legacy.internal/ledger"),
+			URI.create("http://ledger.internal"), 0);
+
+	private final RouteTableParser strangling = new RouteTableParser(List.of(ACCOUNT, LEDGER),
+			Set.of("default", "strict"));
+
+	@Test
+	void aTableHoldsEveryStrangledDependencyAsConfiguredWhenTheFileSaysNothing() {
+		RouteTable table = this.strangling.parse(FILE, VALID, 1, NOW);
+
+		assertThat(table.dependencies()).containsExactly(ACCOUNT, LEDGER);
+		assertThat(table.dependency("account")).isEqualTo(ACCOUNT);
+		assertThat(table.dependency("ledger")).isEqualTo(LEDGER);
+		assertThat(table.dependency("orders")).isNull();
+		assertThat(ACCOUNT.breaker()).isEqualTo(Route.DEFAULT_BREAKER);
+		assertThat(ACCOUNT.paths()).isEmpty();
+		assertThat(ACCOUNT.sticky()).isEqualTo(StickyKey.NONE);
+		assertThat(this.strangling.parse(FILE, "", 1, NOW).dependencies()).containsExactly(ACCOUNT, LEDGER);
+		assertThat(this.parser.parse(FILE, VALID, 1, NOW).dependencies()).isEmpty();
+	}
+
+	@Test
+	void theFileOverridesADependencysWeightAndBreaker() {
+		RouteTable table = this.strangling.parse(FILE, VALID + """
+				dependencies:
+				  account:
+				    weight: 20
+				    breaker: strict
+				  ledger:
+				    breaker: strict
+				""", 1, NOW);
+
+		assertThat(table.dependencies()).containsExactly(ACCOUNT.with(20, "strict"), LEDGER.with(0, "strict"));
+		Route account = table.dependency("account");
+		assertThat(account.legacy()).isEqualTo(URI.create("http://legacy.internal/account"));
+		assertThat(account.newUri()).isEqualTo(URI.create("http://account.internal"));
+	}
+
+	@Test
+	void aDependencyEntryWithoutABreakerTakesTheDefault() {
+		RouteTable table = this.strangling.parse(FILE, """
+				dependencies:
+				  account:
+				    weight: 100
+				""", 1, NOW);
+
+		assertThat(table.dependency("account")).isEqualTo(ACCOUNT.with(100, "default"));
+	}
+
+	@Test
+	void aDependencyMustBeStrangled() {
+		assertThatExceptionOfType(InvalidRouteTableException.class)
+			.isThrownBy(() -> this.strangling.parse(FILE, "dependencies:\n  payments:\n    weight: 5\n", 1, NOW))
+			.withMessage(FILE + ": dependencies.payments must name a strangled dependency [account, ledger] (one with "
+					+ "gateway.dependencies.instances.payments.new-base-url), but was 'payments'");
+	}
+
+	@Test
+	void aDependencysWeightAndBreakerAreValidated() {
+		assertThatExceptionOfType(InvalidRouteTableException.class)
+			.isThrownBy(() -> this.strangling.parse(FILE, "dependencies:\n  account:\n    weight: 101\n", 1, NOW))
+			.withMessage(FILE + ": dependencies.account.weight must be 0..100, but was 101");
+		assertThatExceptionOfType(InvalidRouteTableException.class)
+			.isThrownBy(() -> this.strangling.parse(FILE, "dependencies:\n  account:\n    weight: -1\n", 1, NOW))
+			.withMessage(FILE + ": dependencies.account.weight must be 0..100, but was -1");
+		assertThatExceptionOfType(InvalidRouteTableException.class)
+			.isThrownBy(() -> this.strangling.parse(FILE, "dependencies:\n  account:\n    breaker: lenient\n", 1,
+					NOW))
+			.withMessage(FILE + ": dependencies.account.breaker must name one of resilience4j.circuitbreaker.configs "
+					+ "[default, strict], but was 'lenient'");
+		assertThatExceptionOfType(InvalidRouteTableException.class)
+			.isThrownBy(() -> this.strangling.parse(FILE, "dependencies:\n  account:\n    wieght: 5\n", 1, NOW))
+			.withMessage(FILE + ": dependencies.account.wieght is not a known key, but was set to '5'");
+	}
+
+	@Test
+	void theWeightBoundsAreInclusive() {
+		RouteTable table = this.strangling.parse(FILE, """
+				dependencies:
+				  account:
+				    weight: 0
+				  ledger:
+				    weight: 100
+				""", 1, NOW);
+
+		assertThat(table.dependencies()).extracting(Route::weight).containsExactly(0, 100);
+		assertRejected(VALID.replace("weight: 30", "weight: -1"),
+				"routes/web-bff.yml: routes[0].weight must be 0..100, but was -1");
+	}
+
+	@Test
+	void aRouteIdMustNotBeADependencysName() {
+		assertThatExceptionOfType(InvalidRouteTableException.class)
+			.isThrownBy(() -> this.strangling.parse(FILE, VALID.replace("id: profile", "id: ledger"), 1, NOW))
+			.withMessage(FILE + ": routes[2].id must not be a dependency's name (a route's breakers and metrics share "
+					+ "one namespace with the dependencies'), but was 'ledger'");
+	}
+
+	@Test
+	void aRouteNamesItsBreakerConfig() {
+		RouteTable table = this.strangling.parse(FILE, VALID.replace("    weight: 30\n", "    weight: 30\n    breaker: strict\n"), 1,
+				NOW);
+
+		assertThat(table.routes()).extracting(Route::breaker).containsExactly("strict", "default", "default");
+	}
+
+	@Test
+	void aRoutesBreakerConfigMustBeKnown() {
+		assertThatExceptionOfType(InvalidRouteTableException.class)
+			.isThrownBy(() -> this.strangling.parse(FILE,
+					VALID.replace("    weight: 100\n", "    weight: 100\n    breaker: lenient\n"), 1, NOW))
+			.withMessage(FILE + ": routes[1].breaker must name one of resilience4j.circuitbreaker.configs "
+					+ "[default, strict], but was 'lenient'");
+	}
+
+	@Test
+	void withoutKnownConfigsAnyBreakerNameIsTaken() {
+		RouteTable table = this.parser.parse(FILE,
+				VALID.replace("    weight: 100\n", "    weight: 100\n    breaker: lenient\n"), 1, NOW);
+
+		assertThat(table.routes().get(1).breaker()).isEqualTo("lenient");
 	}
 
 	private void assertRejected(String yaml, String message) {
