@@ -269,6 +269,33 @@ class RouteTableParserTest {
 		assertThat(table.routes().get(1).breaker()).isEqualTo("lenient");
 	}
 
+	@Test
+	void yamlTheLoaderRefusesWithoutAPosition() {
+		assertRejected("routes: " + "[".repeat(60) + "]".repeat(60) + "\n",
+				"routes/web-bff.yml: not valid YAML: Nesting Depth exceeded max 50");
+	}
+
+	@Test
+	void aValueOfTheWrongShapeNamesItsKey() {
+		assertRejected("routes:\n  - orders\n", "routes/web-bff.yml: routes[0] cannot be read: "
+				+ "org.springframework.core.convert.ConverterNotFoundException: No converter found capable of converting "
+				+ "from type [java.lang.String] to type [dev.bffgateway.core.routing.RouteTableParser$RouteSpec]");
+	}
+
+	@Test
+	void moreThanOneDocument() {
+		assertRejected(VALID + "---\nroutes: []\n", "routes/web-bff.yml: must hold one YAML document, but has 2");
+	}
+
+	@Test
+	void anInvalidPathPatternNamesItsKey() {
+		assertThatExceptionOfType(InvalidRouteTableException.class)
+			.isThrownBy(() -> this.parser.parse(FILE, VALID.replace("[/profile/**]", "[/profile/**, \"/profile/{id\"]"),
+					1, NOW))
+			.withMessageStartingWith(FILE + ": routes[2].paths[1] is not a valid path pattern (")
+			.withMessageEndingWith("), but was '/profile/{id'");
+	}
+
 	private void assertRejected(String yaml, String message) {
 		assertThatExceptionOfType(InvalidRouteTableException.class)
 			.isThrownBy(() -> this.parser.parse(FILE, yaml, 1, NOW))
