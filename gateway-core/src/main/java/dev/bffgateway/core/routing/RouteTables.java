@@ -64,8 +64,12 @@ public final class RouteTables {
 		}
 	}
 
+	/** Parses a table with the next version, which it takes only once the content proved valid. */
 	private RouteTable parse(String content) {
-		return this.parser.parse(this.source.name(), content, this.versions.incrementAndGet(), this.clock.instant());
+		RouteTable table = this.parser.parse(this.source.name(), content, this.versions.get() + 1,
+				this.clock.instant());
+		this.versions.set(table.version());
+		return table;
 	}
 
 	/** @return the table in force */
@@ -77,7 +81,7 @@ public final class RouteTables {
 	 * Reads the source and swaps in a new table if the content changed and is valid.
 	 * @return {@code true} if a new table was swapped in
 	 */
-	public boolean reloadIfChanged() {
+	public synchronized boolean reloadIfChanged() {
 		String content;
 		try {
 			content = this.source.read();

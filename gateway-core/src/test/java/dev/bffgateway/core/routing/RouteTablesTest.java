@@ -15,7 +15,6 @@ import ch.qos.logback.core.read.ListAppender;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -209,8 +208,6 @@ class RouteTablesTest {
 	}
 
 	@Test
-	@Disabled("RouteTables.parse takes a version before the parser validates, so a rejected reload uses one up: "
-			+ "the next accepted table is 3, not the 2 RouteTable.version() documents")
 	void aRejectedReloadTakesNoVersion() {
 		RouteTables tables = tables();
 		this.source.content = routes(140);
