@@ -74,14 +74,14 @@ public final class EmbeddedMetricsPublisher {
 				double[] now = { timer.count(), timer.totalTime(TimeUnit.MILLISECONDS) };
 				double[] delta = delta(meter.getId(), now);
 				if (delta[0] > 0) {
-					emit(timestamp, meter.getId(), Map.of(".count", new Value(delta[0], "Count"), ".time",
-							new Value(delta[1], "Milliseconds")));
+					emit(timestamp, meter.getId(), List.of(new Value(".count", delta[0], "Count"),
+							new Value(".time", delta[1], "Milliseconds")));
 				}
 			}
 			else if (meter instanceof Counter counter) {
 				double[] delta = delta(meter.getId(), new double[] { counter.count() });
 				if (delta[0] > 0) {
-					emit(timestamp, meter.getId(), Map.of("", new Value(delta[0], "Count")));
+					emit(timestamp, meter.getId(), List.of(new Value("", delta[0], "Count")));
 				}
 			}
 		}
@@ -106,10 +106,11 @@ public final class EmbeddedMetricsPublisher {
 		return delta;
 	}
 
-	private record Value(double amount, String unit) {
+	/** One metric of a document: the meter's name with a suffix, its amount and unit. */
+	private record Value(String suffix, double amount, String unit) {
 	}
 
-	private void emit(long timestamp, Meter.Id id, Map<String, Value> values) {
+	private void emit(long timestamp, Meter.Id id, List<Value> values) {
 		ObjectNode document = JSON.createObjectNode();
 		ObjectNode aws = document.putObject("_aws");
 		aws.put("Timestamp", timestamp);
@@ -124,8 +125,8 @@ public final class EmbeddedMetricsPublisher {
 			document.put(tag.getKey(), tag.getValue());
 		}
 		ArrayNode metrics = directive.putArray("Metrics");
-		values.forEach((suffix, value) -> {
-			String name = id.getName() + suffix;
+		values.forEach((value) -> {
+			String name = id.getName() + value.suffix();
 			metrics.addObject().put("Name", name).put("Unit", value.unit());
 			document.put(name, value.amount());
 		});

@@ -15,7 +15,8 @@ import org.springframework.http.HttpStatus;
  * NUL, a malformed request line, headers beyond Tomcat's own limit) as {@code application/problem+json}
  * instead of an HTML page naming the server. Installed as the host's error report valve.
  */
-final class ProblemErrorReportValve extends ErrorReportValve {
+// public: Tomcat instantiates it by class name (StandardHost#setErrorReportValveClass)
+public final class ProblemErrorReportValve extends ErrorReportValve {
 
 	@Override
 	protected void report(Request request, Response response, Throwable throwable) {
