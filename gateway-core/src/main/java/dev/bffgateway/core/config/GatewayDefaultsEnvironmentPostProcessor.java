@@ -25,7 +25,7 @@ public final class GatewayDefaultsEnvironmentPostProcessor implements Environmen
 	static final String LAMBDA_SOURCE_NAME = "gatewayLambdaDefaults";
 
 	/** The profile active on the Lambda edge. */
-	public static final String LAMBDA_PROFILE = "lambda";
+	public static final String LAMBDA_PROFILE = LambdaProfile.NAME;
 
 	private static final String LAMBDA_EDGE_MARKER = "dev.bffgateway.core.edge.LambdaEdgeConfiguration";
 
