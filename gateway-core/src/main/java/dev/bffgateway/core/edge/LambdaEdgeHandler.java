@@ -13,10 +13,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.StringJoiner;
 
-import com.amazonaws.serverless.exceptions.ContainerInitializationException;
 import com.amazonaws.serverless.proxy.model.AwsProxyRequest;
 import com.amazonaws.serverless.proxy.model.AwsProxyResponse;
-import com.amazonaws.serverless.proxy.spring.SpringDelegatingLambdaContainerHandler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.bffgateway.core.edge.LambdaEvents.MalformedEventException;
@@ -35,10 +33,11 @@ import static dev.bffgateway.core.edge.LambdaEvents.JSON;
  * application as in the container, API Gateway proxy responses out. A BFF subclasses it with a no-argument
  * constructor naming its application class; that subclass is the function's handler.
  *
- * <p>Around {@link SpringDelegatingLambdaContainerHandler} it adds what the adapter leaves out
- * (the translation itself is {@link LambdaEvents}):
+ * <p>Each event is read once into the adapter's typed proxy request ({@link LambdaEvents}), served by the
+ * application through Spring Cloud Function's ServerlessMVC ({@link ServerlessApplication}), and the typed answer
+ * written once, in the event's format. What it adds to {@code SpringDelegatingLambdaContainerHandler}:
  * <ul>
- * <li>every event reaches the adapter as a REST API (v1) request, so a v2 event's path arrives raw (an encoded
+ * <li>every event reaches the application as a REST API (v1) request, so a v2 event's path arrives raw (an encoded
  * {@code /} is refused as in the container, not silently decoded), repeated query parameters stay apart, and v2
  * {@code cookies} become a {@code Cookie} header; the answer to a v2 event leaves in the v2 shape, with
  * {@code Set-Cookie} as {@code cookies};</li>
@@ -46,14 +45,13 @@ import static dev.bffgateway.core.edge.LambdaEvents.JSON;
  * Gateway saw ({@link LambdaRequestFilter}) and the claims of API Gateway's JWT or Cognito authorizer
  * ({@link EdgeAuthorizer}), whatever a client sent under those names;</li>
  * <li>malformed events (not JSON, no {@code requestContext}, no method or path, a body flagged base64 that is not,
- * a query string that is not percent-encoding) get a 400 problem response, and any failure in the translation,
- * the adapter or the application a 500 one: nothing reaches the Lambda runtime, whose own answer would be a bare
+ * a query string that is not percent-encoding) get a 400 problem response, and any failure in the translation
+ * or the application a 500 one: nothing reaches the Lambda runtime, whose own answer would be a bare
  * 500 from API Gateway.</li>
  * </ul>
  * With SnapStart, the handler primes the application before the snapshot ({@link #beforeCheckpoint}).
- * The application runs with the {@code lambda} profile and the settings in
- * {@code META-INF/gateway-lambda.properties} (no Tomcat, no actuator endpoints; metrics leave as CloudWatch
- * embedded metric format on stdout).
+ * The application runs with the {@code lambda} profile ({@link dev.bffgateway.core.config.LambdaProfile}): no
+ * Tomcat, no actuator endpoints, metrics as CloudWatch embedded metric format on stdout.
  */
 public abstract class LambdaEdgeHandler implements RequestStreamHandler, Resource {
 
@@ -73,35 +71,26 @@ public abstract class LambdaEdgeHandler implements RequestStreamHandler, Resourc
 			 "requestContext":{"httpMethod":"GET","path":"/dashboard","stage":"prod","requestId":"priming",
 			 "identity":{"sourceIp":"127.0.0.1"}},"isBase64Encoded":false}""";
 
-	private final RequestStreamHandler delegate;
+	private final ProxyApplication application;
 
 	/**
 	 * Starts the application; on Lambda this runs during the init phase (and before a SnapStart snapshot).
 	 * @param application the BFF's {@code @SpringBootApplication} class
-	 * @throws IllegalStateException if the application cannot start
+	 * @throws IllegalStateException if the start cannot be waited for
 	 */
 	protected LambdaEdgeHandler(Class<?> application) {
-		this(start(application));
+		this(new ServerlessApplication(application));
 		Core.getGlobalContext().register(this);
 	}
 
-	/** The edge around another adapter, so tests can see what it answers when the adapter fails. */
-	LambdaEdgeHandler(RequestStreamHandler delegate) {
-		this.delegate = delegate;
-	}
-
-	private static RequestStreamHandler start(Class<?> application) {
-		try {
-			return new SpringDelegatingLambdaContainerHandler(application, LambdaEdgeConfiguration.class);
-		}
-		catch (ContainerInitializationException ex) {
-			throw new IllegalStateException("Could not start " + application.getName() + " on the Lambda edge", ex);
-		}
+	/** The edge around another application, so tests can see what it answers when the application fails. */
+	LambdaEdgeHandler(ProxyApplication application) {
+		this.application = application;
 	}
 
 	/**
 	 * SnapStart priming: before the snapshot is taken, requests run through the whole path (event translation,
-	 * the adapter, MVC's filters, security, problem rendering, both event formats) so the snapshot holds loaded,
+	 * MVC's filters, security, problem rendering, both event formats) so the snapshot holds loaded,
 	 * initialised and partly compiled code. They are requests without a bearer token, answered 401, before any
 	 * dependency is called: priming never reaches a downstream service, and no connection opened before the
 	 * snapshot can go stale after a restore.
@@ -140,8 +129,8 @@ public abstract class LambdaEdgeHandler implements RequestStreamHandler, Resourc
 
 	/**
 	 * Answers one event, always with a proxy response in the event's format (the neutral single-header form when
-	 * the event is not even JSON): 400 for an event the edge cannot serve, 500 when the translation, the adapter or
-	 * the application fails. A failure is logged as one ERROR line naming exception classes only, since a message
+	 * the event is not even JSON): 400 for an event the edge cannot serve, 500 when the translation or the
+	 * application fails. A failure is logged as one ERROR line naming exception classes only, since a message
 	 * may carry request data; the stack trace goes to DEBUG. Only a {@link VirtualMachineError} escapes, so that the
 	 * runtime replaces an environment whose JVM is out of memory or broken.
 	 * @throws IOException if the answer cannot be written to {@code output}
@@ -156,16 +145,9 @@ public abstract class LambdaEdgeHandler implements RequestStreamHandler, Resourc
 		try {
 			JsonNode event = LambdaEvents.read(input.readAllBytes());
 			httpApi = LambdaEvents.isHttpApi(event);
-			AwsProxyRequest adapterRequest = LambdaEvents.toAdapterRequest(event);
-			byte[] request = JSON.writeValueAsBytes(adapterRequest);
-			ByteArrayOutputStream response = new ByteArrayOutputStream();
-			this.delegate.handleRequest(new ByteArrayInputStream(request), response, context);
-			boolean head = "HEAD".equalsIgnoreCase(adapterRequest.getHttpMethod());
-			if (!httpApi && !head) {
-				return response.toByteArray();
-			}
-			AwsProxyResponse answer = JSON.readValue(response.toByteArray(), AwsProxyResponse.class);
-			if (head) {
+			AwsProxyRequest request = LambdaEvents.toAdapterRequest(event);
+			AwsProxyResponse answer = this.application.serve(request, context);
+			if ("HEAD".equalsIgnoreCase(request.getHttpMethod())) {
 				answer.setBody(null); // as in the container: a HEAD answer has headers only (RFC 9110 §9.3.2)
 				answer.setBase64Encoded(false);
 			}
@@ -186,7 +168,7 @@ public abstract class LambdaEdgeHandler implements RequestStreamHandler, Resourc
 		}
 	}
 
-	/** The exception's class and its causes' classes, outermost first; the adapter wraps what the app throws. */
+	/** The exception's class and its causes' classes, outermost first; servlet exceptions wrap what the app throws. */
 	private static String classes(Throwable ex) {
 		StringJoiner classes = new StringJoiner(" caused by ");
 		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());

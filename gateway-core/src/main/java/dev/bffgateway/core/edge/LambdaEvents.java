@@ -26,15 +26,17 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * How {@link LambdaEdgeHandler} turns API Gateway events into what the adapter reads, and the adapter's answers
- * back into API Gateway responses; plain functions, so they are tested without starting an application.
+ * How {@link LambdaEdgeHandler} turns API Gateway events into the adapter's typed proxy requests, and the
+ * application's typed answers back into API Gateway responses; plain functions, so they are tested without
+ * starting an application.
  *
- * <p>Every event reaches the adapter as a REST API proxy (v1) request, because that is the shape it reads
- * faithfully: {@code path} as given, repeated query parameters kept apart, headers looked up case-insensitively.
- * From an HTTP API (v2) event it would take the path API Gateway decoded ({@code requestContext.http.path}, where an
- * encoded {@code /} has become a separator the application can no longer refuse) and the query parameters API
- * Gateway joined with commas ({@code ?a=1&a=2} as {@code a=1,2}); it would fail on an event without headers, and
- * would find a content type only under the exact name {@code Content-Type}.
+ * <p>Every event reaches the application as a REST API proxy (v1) request, because that is the shape the adapter
+ * reads faithfully: {@code path} as given, repeated query parameters kept apart, headers looked up
+ * case-insensitively. From an HTTP API (v2) event it would take the path API Gateway decoded
+ * ({@code requestContext.http.path}, where an encoded {@code /} has become a separator the application can no
+ * longer refuse) and the query parameters API Gateway joined with commas ({@code ?a=1&a=2} as {@code a=1,2}); it
+ * would fail on an event without headers, and would find a content type only under the exact name
+ * {@code Content-Type}.
  */
 final class LambdaEvents {
 
@@ -77,9 +79,10 @@ final class LambdaEvents {
 	 * The request for the adapter, whatever the event's format: REST API proxy (v1) shape, header names in lower
 	 * case, and the internal headers only as the edge sets them ({@link LambdaRequestFilter#SOURCE_IP_HEADER} always,
 	 * {@link EdgeAuthorizer#HEADER} when API Gateway's authorizer passed claims), never as a client sent them. The
-	 * single-value {@code headers} are left out: the adapter reads only {@code multiValueHeaders} from a v1 request.
+	 * single-value {@code headers} and {@code queryStringParameters} are folded into their multi-value maps, the
+	 * only ones {@link ServerlessApplication} reads.
 	 * @param event an event from {@link #read}
-	 * @return the request to serialize for the adapter
+	 * @return the request for the application
 	 * @throws MalformedEventException if the event has no method or path, a body flagged base64 that is not strict
 	 * base64, a query string that is not valid percent-encoding, or fields of the wrong type
 	 */
@@ -93,6 +96,7 @@ final class LambdaEvents {
 			request = bind(event, AwsProxyRequest.class);
 			JsonNode multiValue = event.path("multiValueHeaders");
 			request.setMultiValueHeaders(folded(multiValue.isObject() ? multiValue : event.path("headers")));
+			request.setMultiValueQueryStringParameters(merged(request));
 		}
 		String method = request.getHttpMethod();
 		String path = request.getPath();
@@ -103,6 +107,7 @@ final class LambdaEvents {
 			throw new MalformedEventException("The event's body is flagged base64 but is not valid base64.");
 		}
 		request.setHeaders(null);
+		request.setQueryStringParameters(null);
 		Headers headers = request.getMultiValueHeaders();
 		headers.remove(LambdaRequestFilter.SOURCE_IP_HEADER);
 		headers.remove(EdgeAuthorizer.HEADER);
@@ -195,6 +200,22 @@ final class LambdaEvents {
 	}
 
 	/**
+	 * A REST API event's query parameters in the one map the application reads,
+	 * {@code multiValueQueryStringParameters}, with a parameter only in {@code queryStringParameters} added (as the
+	 * adapter reads them: the multi-value map wins for a name in both).
+	 */
+	private static MultiValuedTreeMap<String, String> merged(AwsProxyRequest request) {
+		MultiValuedTreeMap<String, String> parameters = new MultiValuedTreeMap<>();
+		if (request.getQueryStringParameters() != null) {
+			request.getQueryStringParameters().forEach(parameters::putSingle);
+		}
+		if (request.getMultiValueQueryStringParameters() != null) {
+			parameters.putAll(request.getMultiValueQueryStringParameters());
+		}
+		return parameters;
+	}
+
+	/**
 	 * Header names in lower case, the values of names that differ only in case merged rather than one replacing the
 	 * other (the adapter's {@link Headers} matches names case-insensitively).
 	 */
@@ -227,7 +248,7 @@ final class LambdaEvents {
 		return Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(claims));
 	}
 
-	/** Strict: the adapter's MIME decoder would skip characters that are not base64 and decode the rest. */
+	/** Strict, as {@link ServerlessApplication} decodes (the adapter's MIME decoder would skip what is not base64). */
 	private static boolean isBase64(String body) {
 		try {
 			Base64.getDecoder().decode(body);
@@ -252,7 +273,7 @@ final class LambdaEvents {
 	 * The HTTP API (payload format 2.0) form of a proxy response, which has no {@code multiValueHeaders}: a header's
 	 * values joined with commas, except {@code Set-Cookie}, whose values become {@code cookies} (a cookie's
 	 * {@code Expires} holds a comma).
-	 * @param response a v1 proxy response, as the adapter writes it
+	 * @param response a v1 proxy response, as the adapter's response writer makes it
 	 * @return the same response in format 2.0
 	 */
 	static HttpApiResponse toHttpApiResponse(AwsProxyResponse response) {
