@@ -13,6 +13,7 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
+import dev.bffgateway.core.config.LambdaProfile;
 import dev.bffgateway.core.routing.RouteTables;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -39,7 +40,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.env.Environment;
-import org.springframework.core.env.Profiles;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -96,7 +96,7 @@ public final class GatewaySecurityAutoConfiguration {
 			Environment environment) {
 		GatewaySecurityProperties.Jwt jwt = properties.jwt();
 		jwt.check();
-		if (jwt.edgeAuthorizer() && !environment.acceptsProfiles(Profiles.of("lambda"))) {
+		if (jwt.edgeAuthorizer() && !LambdaProfile.isActive(environment)) {
 			throw new IllegalStateException("gateway.security.jwt.edge-authorizer must be false outside the Lambda "
 					+ "edge (only API Gateway's authorizer can vouch for claims), but was true");
 		}
@@ -194,7 +194,7 @@ public final class GatewaySecurityAutoConfiguration {
 		var converter = Callers.converter(jwt.userClaim());
 		Access access = new Access(routes.getIfAvailable(), jwt.audiences(), jwt.clients(), properties.dashboardScopes(),
 				policies.orderedStream().toList(), traceIds(tracer.getIfUnique()));
-		boolean lambda = environment.acceptsProfiles(Profiles.of("lambda"));
+		boolean lambda = LambdaProfile.isActive(environment);
 		boolean edgeAuthorizer = jwt.edgeAuthorizer() && lambda;
 		// on Lambda there is no management context (and no servlet context to look one up in): nothing is actuator
 		RequestMatcher management = lambda ? (request) -> false : EndpointRequest.toAnyEndpoint();
@@ -265,7 +265,7 @@ public final class GatewaySecurityAutoConfiguration {
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.apache.catalina.connector.Connector")
-	@Profile("!lambda") // decided by profile, not classpath, so the Lambda edge's AOT context leaves it out too
+	@Profile("!" + LambdaProfile.NAME) // decided by profile, not classpath, so the Lambda edge's AOT context leaves it out too
 	static class TomcatConfiguration {
 
 		@Bean
