@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * rather than {@code deadline}. Default 1s.
  */
 @ConfigurationProperties("gateway.dashboard")
-public record DashboardProperties(@DefaultValue("1s") Duration deadline) {
+record DashboardProperties(@DefaultValue("1s") Duration deadline) {
 
 	public DashboardProperties {
 		if (deadline.isNegative() || deadline.isZero()) {

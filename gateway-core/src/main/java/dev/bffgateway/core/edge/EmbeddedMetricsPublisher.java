@@ -27,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code bff.downstream.calls.count} (Count) and {@code bff.downstream.calls.time} (Milliseconds) with
  * dimensions {@code service, dependency, outcome}. Thread-safe.
  */
-public final class EmbeddedMetricsPublisher {
+final class EmbeddedMetricsPublisher {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -53,7 +53,7 @@ public final class EmbeddedMetricsPublisher {
 	 * @param prefixes only meters whose name starts with one of these are published
 	 * @param out where each document (one line) goes; on Lambda, stdout
 	 */
-	public EmbeddedMetricsPublisher(MeterRegistry registry, Clock clock, String namespace, String service,
+	EmbeddedMetricsPublisher(MeterRegistry registry, Clock clock, String namespace, String service,
 			List<String> prefixes, Consumer<String> out) {
 		this.registry = registry;
 		this.clock = clock;

@@ -10,6 +10,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * dependency name.
  */
 @ConfigurationProperties("resilience4j.bulkhead")
-public class BulkheadProperties extends CommonBulkheadConfigurationProperties {
+class BulkheadProperties extends CommonBulkheadConfigurationProperties {
 
 }

@@ -59,7 +59,7 @@ import org.springframework.core.io.ByteArrayResource;
  * <p>A route may not claim the BFF's own paths ({@code /dashboard}, {@code /actuator/**},
  * {@code /v3/api-docs/**}); a catch-all such as {@code /**} may exist, and those paths stay the BFF's.
  */
-public final class RouteTableParser {
+final class RouteTableParser {
 
 	private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
@@ -87,7 +87,7 @@ public final class RouteTableParser {
 	private final @Nullable Set<String> breakerConfigs;
 
 	/** A parser for tables without strangled dependencies, taking any breaker config name. */
-	public RouteTableParser() {
+	RouteTableParser() {
 		this(List.of(), null);
 	}
 
@@ -96,7 +96,7 @@ public final class RouteTableParser {
 	 * and breaker config its file gives, if any
 	 * @param breakerConfigs the breaker configs a route may name, or {@code null} to take any
 	 */
-	public RouteTableParser(Collection<Route> dependencies, @Nullable Set<String> breakerConfigs) {
+	RouteTableParser(Collection<Route> dependencies, @Nullable Set<String> breakerConfigs) {
 		Map<String, Route> byId = new LinkedHashMap<>();
 		dependencies.forEach((dependency) -> byId.put(dependency.id(), dependency));
 		this.dependencies = Collections.unmodifiableMap(byId);
@@ -111,7 +111,7 @@ public final class RouteTableParser {
 	 * @return the validated table
 	 * @throws InvalidRouteTableException naming the file, the key and the value
 	 */
-	public RouteTable parse(String source, String yaml, long version, Instant loadedAt) {
+	RouteTable parse(String source, String yaml, long version, Instant loadedAt) {
 		RoutesDocument document = bind(source, yaml);
 		List<RouteSpec> specs = (document.routes() != null) ? document.routes() : List.of();
 		List<Route> routes = new ArrayList<>();

@@ -45,7 +45,7 @@ public final class RouteTables {
 	 * Loads the first table.
 	 * @throws InvalidRouteTableException if the source is invalid: a BFF must not start with a bad table
 	 */
-	public RouteTables(RoutesSource source, RouteTableParser parser, Clock clock) {
+	RouteTables(RoutesSource source, RouteTableParser parser, Clock clock) {
 		this.source = Objects.requireNonNull(source, "source");
 		this.parser = parser;
 		this.clock = clock;
