@@ -1,14 +1,19 @@
 package dev.bffgateway.it;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.bffgateway.core.routing.Route;
+import dev.bffgateway.core.routing.SideSelector;
+import dev.bffgateway.core.routing.StickyKey;
 import dev.bffgateway.web.WebBffApplication;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.BeforeEach;
@@ -154,7 +159,10 @@ class WebStranglerTest extends StranglerTestSupport {
 			.isEqualTo(Strangled.ROUTES_FILE + ": routes[1].weight must be 0..100, but was 140");
 		assertThat(view.at("/routes/1/weight").asInt()).isEqualTo(100);
 		assertThat(this.meters.get("bff.strangler.reloads.rejected").functionCounter().count()).isEqualTo(rejected + 1);
-		assertThat(side("user-1")).isIn("legacy", "new");
+		// still split by the last good table: orders at 30 %, sticky on the verified user
+		Route orders = new Route("orders", List.of("/orders/**"), Set.of(), URI.create("http://legacy"),
+				URI.create("http://new"), 30, new StickyKey.Header("X-User-Id"));
+		assertThat(side("user-1")).isEqualTo(new SideSelector().select(orders, "user-1").value());
 	}
 
 	@Test
