@@ -11,8 +11,10 @@ import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFacto
  * How every outbound Apache HttpClient 5 of a BFF is set up — the dashboard's dependency clients and the strangler
  * proxy alike: a keep-alive pool of a given size whose lease waits are bounded (Apache's default is 3 minutes),
  * idle connections checked before reuse after a second of rest and evicted after 30 s (so a backend's keep-alive
- * timeout does not turn into failed requests), and no cookie store: Apache keeps one per client by default, which
- * would carry one user's {@code Set-Cookie} into the next user's call.
+ * timeout does not turn into failed requests), no cookie store (Apache keeps one per client by default, which
+ * would carry one user's {@code Set-Cookie} into the next user's call), and no automatic retries: Apache's default
+ * re-sends a request whose connection closed without an answer, an unbudgeted retry that doubles the load on a
+ * failing service and shows in no metric. Every retry is the BFF's own, explicit decision.
  */
 public final class PooledHttpClient {
 
@@ -34,7 +36,8 @@ public final class PooledHttpClient {
 			.withDefaultRequestConfigCustomizer(
 					(request) -> request.setConnectionRequestTimeout(Timeout.ofMilliseconds(leaseWait.toMillis())))
 			.withHttpClientCustomizer((client) -> client.evictIdleConnections(TimeValue.ofSeconds(30))
-				.disableCookieManagement());
+				.disableCookieManagement()
+				.disableAutomaticRetries());
 	}
 
 }

@@ -111,7 +111,10 @@ class DownstreamClientTest {
 		stub.stubFor(get("/accounts/42").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 		withClient((context) -> assertThat(failure(context)).isEqualTo(Degradation.UNREACHABLE));
 		stub.stubFor(get("/accounts/42").willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
+		stub.resetRequests();
 		withClient((context) -> assertThat(failure(context)).isEqualTo(Degradation.UNREACHABLE));
+		assertThat(stub.findAll(getRequestedFor(urlPathEqualTo("/accounts/42"))))
+			.as("sent once: the HTTP client never retries on its own").hasSize(1);
 	}
 
 	@Test
