@@ -16,6 +16,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +40,28 @@ class MobileDashboardTest extends ContainerTestSupport {
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.json()).isEqualTo(EXPECTED);
 		Downstreams.ACTIVITY.verify(getRequestedFor(urlEqualTo("/users/42/activity?limit=5")));
+	}
+
+	/** A service that ignores {@code limit=5} and adds fields: the home screen still gets its 5 lines, as declared. */
+	@Test
+	void aServiceIgnoringTheLimitStillGivesTheHomeScreenFiveLines() {
+		StringBuilder items = new StringBuilder();
+		for (int i = 0; i < 1000; i++) {
+			items.append(i == 0 ? "" : ",").append("{\"id\":\"a-").append(i)
+				.append("\",\"type\":\"login\",\"at\":\"2026-11-25T08:12:00Z\",\"ip\":\"192.0.2.7\"}");
+		}
+		Downstreams.ACTIVITY.stubFor(any(anyUrl()).atPriority(1)
+			.willReturn(okJson("{\"userId\":\"42\",\"items\":[" + items + "]}")));
+
+		JsonNode body = this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID)).json();
+
+		assertThat(body.get("activity").size()).isEqualTo(5);
+		for (int i = 0; i < 5; i++) {
+			assertThat(body.at("/activity/" + i)).isEqualTo(Bff.JSON.readTree(
+					"{\"id\":\"a-" + i + "\",\"type\":\"login\",\"at\":\"2026-11-25T08:12:00Z\"}"));
+		}
+		assertThat(OpenApiContract.violations(OpenApiContract.dashboardSchema(this.bff, "200", "application/json"), body))
+			.isEmpty();
 	}
 
 	@Test

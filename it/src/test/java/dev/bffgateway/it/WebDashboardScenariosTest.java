@@ -53,6 +53,37 @@ class WebDashboardScenariosTest extends ContainerTestSupport {
 		assertThat(fieldNames(response.json())).containsExactly("user", "activity", "account", "degraded");
 	}
 
+	/**
+	 * A service that ignores {@code limit=20} and adds fields nobody asked for: the web client still gets what it
+	 * renders, the first 20 items in the service's order, and none of the new fields.
+	 */
+	@Test
+	void onlyWhatTheWebClientRendersReachesIt() {
+		StringBuilder items = new StringBuilder();
+		for (int i = 0; i < 1000; i++) {
+			items.append(i == 0 ? "" : ",")
+				.append("{\"id\":\"a-").append(i).append("\",\"type\":\"payment\",\"at\":\"2026-11-25T18:04:00Z\",")
+				.append("\"summary\":\"s\",\"merchantPhone\":\"+44 20 7946 0000\"}");
+		}
+		Downstreams.ACTIVITY.stubFor(any(anyUrl()).atPriority(1)
+			.willReturn(okJson("{\"userId\":\"42\",\"items\":[" + items + "],\"nextCursor\":\"x\"}")));
+		Downstreams.USER.stubFor(any(anyUrl()).atPriority(1).willReturn(okJson("{\"id\":\"42\",\"name\":\"Ada\","
+				+ "\"phone\":\"+44 20 7946 0001\",\"address\":{\"city\":\"London\"}}")));
+
+		JsonNode body = this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID)).json();
+
+		assertThat(body.get("user")).isEqualTo(Bff.JSON.readTree("{\"id\":\"42\",\"name\":\"Ada\"}"));
+		assertThat(fieldNames(body.get("activity"))).containsExactly("userId", "items");
+		assertThat(body.at("/activity/items").size()).isEqualTo(20);
+		for (int i = 0; i < 20; i++) {
+			assertThat(body.at("/activity/items/" + i)).isEqualTo(Bff.JSON.readTree("{\"id\":\"a-" + i
+					+ "\",\"type\":\"payment\",\"at\":\"2026-11-25T18:04:00Z\",\"summary\":\"s\"}"));
+		}
+		assertThat(body.get("degraded")).isEqualTo(Bff.JSON.readTree("[]"));
+		assertThat(OpenApiContract.violations(OpenApiContract.dashboardSchema(this.bff, "200", "application/json"), body))
+			.isEmpty();
+	}
+
 	@Test
 	void realResponsesMatchThePublishedOpenApiSchema() {
 		var schema = OpenApiContract.dashboardSchema(this.bff, "200", "application/json");

@@ -15,6 +15,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -39,10 +42,13 @@ class WebStrangledDependencyTest extends ContainerTestSupport {
 
 	@Test
 	void theNewServiceAnswersForTheAccountSection() {
+		String migrated = "{\"id\":\"42\",\"status\":\"migrated\",\"balance\":{\"amount\":\"1.00\",\"currency\":\"EUR\"}}";
+		Strangled.NEW.stubFor(get(urlPathEqualTo("/accounts/" + Downstreams.USER_ID)).atPriority(1).willReturn(okJson(migrated)));
+
 		Bff.Response response = this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID));
 
 		ObjectNode expected = (ObjectNode) WebDashboardScenariosTest.expectedDashboard(List.of());
-		expected.set("account", Bff.JSON.readTree("{\"servedBy\":\"new\"}"));
+		expected.set("account", Bff.JSON.readTree(migrated));
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.json()).isEqualTo(expected);
 		assertThat(Downstreams.ACCOUNT.getAllServeEvents()).isEmpty();

@@ -32,26 +32,24 @@ class PartnerDashboard extends UserDashboard {
 		this.allowLists = allowLists;
 	}
 
-	/** Sections appear only where the partner's allow-list names them; their fields are the allowed ones. */
 	@Override
-	public Map<String, Object> payloadSchema() {
-		Map<String, Object> section = Map.of("type", List.of("object", "null"));
-		return Map.of("type", "object", "additionalProperties", false, "required", List.of("degraded"),
-				"properties", Map.of(USER, section, ACTIVITY, section, ACCOUNT, section, "degraded",
-						Map.of("type", "array", "items", Map.of("type", "string"))));
+	public Class<?> payloadType() {
+		return PartnerPayload.class;
 	}
 
+	/** Sections appear only where the partner's allow-list names them; their fields are the allowed ones. */
 	@Override
-	public Map<String, @Nullable Object> sections(Caller caller, Aggregate aggregate) {
+	public Map<String, @Nullable Object> payload(Caller caller, Aggregate aggregate, List<String> degraded) {
 		String partner = caller.partner();
-		Map<String, @Nullable Object> sections = new LinkedHashMap<>();
+		Map<String, @Nullable Object> payload = new LinkedHashMap<>();
 		for (String section : SECTIONS) {
 			AllowList allowList = this.allowLists.of(partner, section);
 			if (allowList != null) {
-				sections.put(section, aggregate.get(section).map((value) -> allowList.apply((JsonNode) value)).orElse(null));
+				payload.put(section, aggregate.get(section).map((value) -> allowList.apply((JsonNode) value)).orElse(null));
 			}
 		}
-		return sections;
+		payload.put("degraded", degraded);
+		return payload;
 	}
 
 }

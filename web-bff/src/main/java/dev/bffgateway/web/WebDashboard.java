@@ -1,20 +1,19 @@
 package dev.bffgateway.web;
 
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import dev.bffgateway.core.aggregation.Aggregate;
 import dev.bffgateway.core.dashboard.UserDashboard;
 import dev.bffgateway.core.downstream.Downstream;
 import dev.bffgateway.core.security.Caller;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
 /**
- * The web dashboard: the user (required), their 20 latest activities and their account, each section
- * carried in full as the dependency returned it.
+ * The web dashboard: the user (required), their 20 latest activities and their account, each section carrying
+ * what the web client renders ({@link WebPayload}): the fields it declares, at most 20 activities in the
+ * service's order.
  */
 @Component
 class WebDashboard extends UserDashboard {
@@ -25,22 +24,22 @@ class WebDashboard extends UserDashboard {
 		super(downstream, ACTIVITY_LIMIT);
 	}
 
-	/** Each section is the dependency's own document, passed through; {@code null} when degraded. */
 	@Override
-	public Map<String, Object> payloadSchema() {
-		Map<String, Object> section = Map.of("type", List.of("object", "null"));
-		return Map.of("type", "object", "required", List.of(USER, ACTIVITY, ACCOUNT, "degraded"), "properties",
-				Map.of(USER, section, ACTIVITY, section, ACCOUNT, section, "degraded",
-						Map.of("type", "array", "items", Map.of("type", "string"))));
+	public Class<?> payloadType() {
+		return WebPayload.class;
 	}
 
 	@Override
-	public Map<String, @Nullable Object> sections(Caller caller, Aggregate aggregate) {
-		Map<String, @Nullable Object> sections = new LinkedHashMap<>();
-		for (String name : SECTIONS) {
-			sections.put(name, aggregate.get(name).orElse(null));
+	public WebPayload payload(Caller caller, Aggregate aggregate, List<String> degraded) {
+		List<String> names = new ArrayList<>(degraded);
+		WebPayload.User user = section(aggregate, USER, WebPayload.User.class, names);
+		WebPayload.Activity activity = section(aggregate, ACTIVITY, WebPayload.Activity.class, names);
+		if (activity != null && activity.items() != null && activity.items().size() > ACTIVITY_LIMIT) {
+			// a service that ignores limit= does not decide how much the web client gets
+			activity = new WebPayload.Activity(activity.userId(), activity.items().subList(0, ACTIVITY_LIMIT));
 		}
-		return sections;
+		WebPayload.Account account = section(aggregate, ACCOUNT, WebPayload.Account.class, names);
+		return new WebPayload(user, activity, account, names);
 	}
 
 }

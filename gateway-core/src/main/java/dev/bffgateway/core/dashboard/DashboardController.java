@@ -1,6 +1,5 @@
 package dev.bffgateway.core.dashboard;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +11,6 @@ import dev.bffgateway.core.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.http.HttpServletRequest;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -70,9 +68,7 @@ final class DashboardController {
 			problem.setProperty("degraded", degraded);
 			return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(problem);
 		}
-		Map<String, @Nullable Object> body = new LinkedHashMap<>(this.definition.sections(caller, aggregate));
-		body.put("degraded", degraded);
-		return ResponseEntity.ok(body);
+		return ResponseEntity.ok(this.definition.payload(caller, aggregate, degraded));
 	}
 
 	private Timer timer(int degraded, boolean usable) {

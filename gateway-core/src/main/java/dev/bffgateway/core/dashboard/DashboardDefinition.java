@@ -1,12 +1,10 @@
 package dev.bffgateway.core.dashboard;
 
 import java.util.List;
-import java.util.Map;
 
 import dev.bffgateway.core.aggregation.Aggregate;
 import dev.bffgateway.core.aggregation.Part;
 import dev.bffgateway.core.security.Caller;
-import org.jspecify.annotations.Nullable;
 
 /**
  * What a BFF's dashboard is made of and how it is shaped for its client. A BFF declares one bean of this
@@ -22,23 +20,24 @@ public interface DashboardDefinition {
 	List<Part<?>> parts(Caller caller);
 
 	/**
-	 * Shapes the payload's sections from what was fetched. A degraded part's section should be present with a
-	 * {@code null} value, so clients see a stable shape; the core adds {@code degraded} after the sections.
+	 * Shapes what was fetched into the client's payload: an instance of {@link #payloadType()}, whose components
+	 * are the sections (a degraded part's section present with a {@code null} value, so clients see a stable
+	 * shape) and {@code degraded}. Only what the type declares reaches the client: a field a dependency adds
+	 * later does not, until the client's payload declares it.
 	 * @param caller the verified caller the parts were fetched for
 	 * @param aggregate the fetched parts; every required part is present
-	 * @return the sections by name, in payload order
+	 * @param degraded the names of the degraded parts, for the payload's {@code degraded}
+	 * @return the payload
 	 */
-	Map<String, @Nullable Object> sections(Caller caller, Aggregate aggregate);
+	Object payload(Caller caller, Aggregate aggregate, List<String> degraded);
 
 	/**
-	 * The payload's JSON Schema (type, properties, required, items, additionalProperties; {@code "type"} may be
-	 * a list, e.g. {@code ["object", "null"]} for a section that can be degraded), published for
-	 * {@code GET /dashboard} at {@code /v3/api-docs}. The default only promises an object with {@code degraded}.
-	 * @return the schema as nested maps and lists
+	 * The client's payload as a declared contract: a record (of records, lists and strings) from which springdoc
+	 * derives the schema published for {@code GET /dashboard} at {@code /v3/api-docs}. Components marked
+	 * {@code @Schema(requiredMode = REQUIRED)} are required; a section that can be degraded is marked
+	 * {@code @Schema(types = {"object", "null"})}; no object of the payload takes properties it does not declare.
+	 * @return the payload's type
 	 */
-	default Map<String, Object> payloadSchema() {
-		return Map.of("type", "object", "required", List.of("degraded"), "properties",
-				Map.of("degraded", Map.of("type", "array", "items", Map.of("type", "string"))));
-	}
+	Class<?> payloadType();
 
 }

@@ -5,6 +5,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
+import io.swagger.v3.core.converter.AnnotatedType;
+import io.swagger.v3.core.converter.ModelConverters;
+import io.swagger.v3.core.converter.ResolvedSchema;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -19,8 +22,12 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 
 /**
- * Describes {@code GET /dashboard} in the BFF's OpenAPI document with the BFF's own payload schema
- * ({@link DashboardDefinition#payloadSchema()}), its bearer-token security scheme, and the problem responses.
+ * Describes {@code GET /dashboard} in the BFF's OpenAPI document: the schema springdoc's model converters derive
+ * from the BFF's payload type ({@link DashboardDefinition#payloadType()}), its bearer-token security scheme, and
+ * the problem responses. The payload schema is published whole, its records inlined: every object of it takes
+ * only the properties it declares ({@code additionalProperties: false}), and a section declared
+ * {@code types = {"object", "null"}} keeps its fields (OpenAPI 3.1 would otherwise put a {@code $ref} beside the
+ * type, which no {@code null} satisfies).
  */
 final class DashboardOpenApi implements OpenApiCustomizer {
 
@@ -39,7 +46,7 @@ final class DashboardOpenApi implements OpenApiCustomizer {
 			.addSecurityItem(new SecurityRequirement().addList(BEARER))
 			.responses(new ApiResponses()
 				.addApiResponse("200", json("The dashboard; sections that could not be fetched are named in degraded",
-						"application/json", toSchema(this.definition.payloadSchema())))
+						"application/json", payloadSchema(this.definition.payloadType())))
 				.addApiResponse("401", json("No bearer token, or one that is not valid", "application/problem+json",
 						problem()))
 				.addApiResponse("403", json("A valid token that may not read the dashboard (audience, scope)",
@@ -63,6 +70,53 @@ final class DashboardOpenApi implements OpenApiCustomizer {
 		return toSchema(Map.of("type", "object", "properties",
 				Map.of("status", Map.of("type", "integer"), "title", Map.of("type", "string"), "detail",
 						Map.of("type", "string"), "degraded", Map.of("type", "array", "items", Map.of("type", "string")))));
+	}
+
+	/** The schema springdoc derives from a payload type, with every record it references inlined. */
+	static Schema<?> payloadSchema(Class<?> type) {
+		ResolvedSchema resolved = ModelConverters.getInstance(true).readAllAsResolvedSchema(new AnnotatedType(type));
+		if (resolved == null || resolved.schema == null) {
+			throw new IllegalStateException("No schema can be derived from the payload type " + type.getName());
+		}
+		Map<String, Schema> records = (resolved.referencedSchemas != null) ? resolved.referencedSchemas : Map.of();
+		return inlined(resolved.schema, records, true);
+	}
+
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	private static Schema<?> inlined(Schema<?> schema, Map<String, Schema> records, boolean record) {
+		Schema<?> source = schema;
+		boolean fromRecord = record;
+		if (schema.get$ref() != null) {
+			String name = schema.get$ref().substring(schema.get$ref().lastIndexOf('/') + 1);
+			source = records.get(name);
+			if (source == null) {
+				throw new IllegalStateException("The payload schema refers to " + schema.get$ref() + ", which was not derived");
+			}
+			fromRecord = true;
+		}
+		Schema<Object> copy = new Schema<>();
+		copy.setTypes(source.getTypes());
+		if (schema.get$ref() != null && schema.getTypes() != null) {
+			copy.setTypes(new LinkedHashSet<>(schema.getTypes()));
+		}
+		copy.setFormat(source.getFormat());
+		copy.setRequired(source.getRequired());
+		if (source.getProperties() != null) {
+			Map<String, Schema> properties = new LinkedHashMap<>();
+			source.getProperties().forEach((name, property) -> properties.put(name, inlined(property, records, false)));
+			copy.setProperties(properties);
+		}
+		if (source.getItems() != null) {
+			copy.setItems(inlined(source.getItems(), records, false));
+		}
+		if (fromRecord) {
+			copy.setAdditionalProperties(false);
+		}
+		else if (source.getAdditionalProperties() != null) {
+			copy.setAdditionalProperties(source.getAdditionalProperties() instanceof Schema<?> values
+					? inlined(values, records, false) : source.getAdditionalProperties());
+		}
+		return copy;
 	}
 
 	@SuppressWarnings("unchecked")

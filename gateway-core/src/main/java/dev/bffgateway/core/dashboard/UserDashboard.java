@@ -2,11 +2,18 @@ package dev.bffgateway.core.dashboard;
 
 import java.util.List;
 
+import dev.bffgateway.core.aggregation.Aggregate;
 import dev.bffgateway.core.aggregation.Part;
 import dev.bffgateway.core.downstream.Downstream;
 import dev.bffgateway.core.downstream.DownstreamClient;
 import dev.bffgateway.core.security.Caller;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The dashboard every client's BFF serves, per the downstream contract (README): the user (required), their
@@ -22,6 +29,13 @@ public abstract class UserDashboard implements DashboardDefinition {
 	public static final String ACTIVITY = "activity";
 
 	public static final String ACCOUNT = "account";
+
+	private static final Logger logger = LoggerFactory.getLogger(UserDashboard.class);
+
+	/** Reads a dependency's document into a client's type: fields the type does not declare are dropped. */
+	private static final JsonMapper SECTIONS_MAPPER = JsonMapper.builder()
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.build();
 
 	/** The sections in payload order. */
 	public static final List<String> SECTIONS = List.of(USER, ACTIVITY, ACCOUNT);
@@ -60,6 +74,34 @@ public abstract class UserDashboard implements DashboardDefinition {
 						() -> this.activities.getFor(userId, JsonNode.class, "/users/{id}/activity?limit={limit}",
 								userId, activityLimit)),
 				Part.optional(ACCOUNT, () -> this.accounts.getFor(userId, JsonNode.class, "/accounts/{id}", userId)));
+	}
+
+	/**
+	 * A fetched part as the client's declared type: the fields the type declares, nothing else. A value that does
+	 * not fit the type (a dependency that broke its contract) is left out as {@code null} and its name added to
+	 * {@code degraded}, so the client is never told a section is whole when it is not.
+	 * @param aggregate the fetched parts
+	 * @param name the part's name
+	 * @param type the client's type for it, a record
+	 * @param degraded the payload's degraded names, mutable
+	 * @return the section, or {@code null} when degraded
+	 */
+	protected static <T> @Nullable T section(Aggregate aggregate, String name, Class<T> type, List<String> degraded) {
+		Object value = aggregate.get(name).orElse(null);
+		if (value == null) {
+			return null;
+		}
+		try {
+			return SECTIONS_MAPPER.convertValue(value, type);
+		}
+		catch (IllegalArgumentException | JacksonException ex) {
+			logger.warn("Section '{}' does not fit the client's payload ({}): left out as degraded", name,
+					ex.getClass().getSimpleName());
+			if (!degraded.contains(name)) {
+				degraded.add(name);
+			}
+			return null;
+		}
 	}
 
 }
