@@ -20,8 +20,17 @@ public enum Degradation {
 	/** The dependency answered with a non-2xx status. */
 	ERROR_STATUS,
 
-	/** The dependency answered 2xx with a body that could not be read. */
+	/**
+	 * The dependency answered 2xx with a body that could not be read: not JSON, empty, or larger than the
+	 * dependency's {@code max-body-size}.
+	 */
 	UNREADABLE,
+
+	/**
+	 * The dependency answered 2xx with JSON that does not match its contract (the dependency's JSON Schema): e.g. an
+	 * array where an object was expected, or a required field missing.
+	 */
+	CONTRACT,
 
 	/** The connection failed: refused, reset, or closed without a response. */
 	UNREACHABLE,

@@ -159,14 +159,26 @@ public final class FanOut {
 			logger.debug("Part '{}' degraded: {}", part.name(), reason.tag());
 		}
 		else if (cause != null) {
-			// exception types only: a message can hold the URL (and with it a user id) or the answer's body
-			logger.warn("Part '{}' degraded: {} ({})", part.name(), reason.tag(), causes(cause));
+			// exception types only: a message can hold the URL (and with it a user id) or the answer's body; a
+			// DegradationCause's detail is log-safe by contract (e.g. a contract violation's JSON pointers)
+			String detail = detail(cause);
+			logger.warn("Part '{}' degraded: {} ({}){}", part.name(), reason.tag(), causes(cause),
+					detail.isEmpty() ? "" : " at " + detail);
 			logger.debug("Part '{}' degraded", part.name(), cause);
 		}
 		else {
 			logger.warn("Part '{}' degraded: {}", part.name(), reason.tag());
 		}
 		return reason;
+	}
+
+	private static String detail(Throwable failure) {
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			if (t instanceof DegradationCause cause) {
+				return cause.detail();
+			}
+		}
+		return "";
 	}
 
 	/** @return the failure's exception types, outermost first: {@code A < B < C} */

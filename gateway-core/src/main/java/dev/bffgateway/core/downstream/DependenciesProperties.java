@@ -10,6 +10,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The services a BFF calls, as shared defaults plus named instances that override what they need
@@ -30,6 +31,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *       new-base-url: http://account-v2:8080   # strangled: its weight can change live in the routes file
  *       weight: 10
  *       read-timeout: 300ms
+ *     activity:
+ *       base-url: http://activity-service:8080
+ *       max-body-size: 256KB                        # a larger answer is "unreadable"; default 1MB
+ *       contract: file:/etc/bff/activity-v2.schema.json   # default: gateway-core's schema; "none" checks nothing
  * </pre>
  *
  * Values out of range stop startup with the key and the value named, e.g.
@@ -65,7 +70,8 @@ public record DependenciesProperties(@Nullable Settings defaults,
 	 * The effective settings of one dependency: built-in defaults, overridden by {@code defaults},
 	 * overridden by the instance.
 	 * @param name the dependency name
-	 * @return the fully resolved settings; every field but {@code new-base-url} is non-null
+	 * @return the fully resolved settings; every field but {@code new-base-url} and {@code contract} is non-null
+	 * ({@code contract} is null for a dependency without a built-in contract that configures none)
 	 * @throws IllegalStateException naming the missing key if the dependency or its base URL is not configured
 	 */
 	public Settings resolve(String name) {
@@ -76,6 +82,10 @@ public record DependenciesProperties(@Nullable Settings defaults,
 					+ "' is used but not configured (configured: " + names() + ")");
 		}
 		Settings resolved = defaults().overriddenBy(instance);
+		if (resolved.contract() == null && ResponseContract.BUILT_IN_NAMES.contains(name)) {
+			resolved = resolved.overriddenBy(new Settings(null, null, null, null, null, null,
+					ResponseContract.BUILT_IN.formatted(name)));
+		}
 		URI baseUrl = resolved.baseUrl();
 		if (baseUrl == null) {
 			throw new IllegalStateException(prefix + ".base-url must be set, but was missing");
@@ -108,11 +118,19 @@ public record DependenciesProperties(@Nullable Settings defaults,
 	 * file gives another ({@code dependencies.<name>.weight}); built-in 0
 	 * @param connectTimeout how long to wait for a connection; built-in default 500ms
 	 * @param readTimeout how long to wait for the response; built-in default 800ms
+	 * @param maxBodySize the largest response body read; a larger one degrades the part as {@code unreadable},
+	 * read no further than this; built-in default 1MB
+	 * @param contract where the JSON Schema (2020-12) of a successful answer is, as a resource location
+	 * ({@code classpath:…}, {@code file:…}), or {@code none} to check nothing; an answer that does not match degrades
+	 * the part as {@code contract}; built-in: gateway-core's schema for {@code user}, {@code activity} and
+	 * {@code account} ({@code classpath:META-INF/gateway/contracts/<name>.schema.json}), none for other names
 	 */
 	public record Settings(@Nullable URI baseUrl, @Nullable URI newBaseUrl, @Nullable Integer weight,
-			@Nullable Duration connectTimeout, @Nullable Duration readTimeout) {
+			@Nullable Duration connectTimeout, @Nullable Duration readTimeout, @Nullable DataSize maxBodySize,
+			@Nullable String contract) {
 
-		static final Settings BUILT_IN = new Settings(null, null, 0, Duration.ofMillis(500), Duration.ofMillis(800));
+		static final Settings BUILT_IN = new Settings(null, null, 0, Duration.ofMillis(500), Duration.ofMillis(800),
+				DataSize.ofMegabytes(1), null);
 
 		void check(String prefix) {
 			if (this.weight != null && (this.weight < 0 || this.weight > 100)) {
@@ -120,6 +138,14 @@ public record DependenciesProperties(@Nullable Settings defaults,
 			}
 			positive(prefix + ".connect-timeout", this.connectTimeout);
 			positive(prefix + ".read-timeout", this.readTimeout);
+			if (this.maxBodySize != null && this.maxBodySize.toBytes() <= 0) {
+				throw new IllegalArgumentException(prefix + ".max-body-size must be positive, but was "
+						+ this.maxBodySize);
+			}
+			if (this.contract != null && this.contract.isBlank()) {
+				throw new IllegalArgumentException(prefix + ".contract must be a resource location or 'none', but was '"
+						+ this.contract + "'");
+			}
 		}
 
 		Settings overriddenBy(@Nullable Settings other) {
@@ -128,7 +154,8 @@ public record DependenciesProperties(@Nullable Settings defaults,
 			}
 			return new Settings(pick(other.baseUrl, this.baseUrl), pick(other.newBaseUrl, this.newBaseUrl),
 					pick(other.weight, this.weight), pick(other.connectTimeout, this.connectTimeout),
-					pick(other.readTimeout, this.readTimeout));
+					pick(other.readTimeout, this.readTimeout), pick(other.maxBodySize, this.maxBodySize),
+					pick(other.contract, this.contract));
 		}
 
 	}

@@ -13,7 +13,10 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -26,6 +29,7 @@ import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfigur
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -65,8 +69,9 @@ public final class DownstreamAutoConfiguration {
 	@ConditionalOnMissingBean
 	Downstream downstream(DependenciesProperties dependencies, RestClient.Builder restClientBuilder,
 			HttpClientSettings httpSettings, CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads,
-			Strangler strangler, RouteTables tables, MeterRegistry meters,
-			@Value("${gateway.security.user-header:X-User-Id}") String userHeader) {
+			Strangler strangler, RouteTables tables, MeterRegistry meters, ObjectProvider<JsonMapper> json,
+			ResourceLoader resources, @Value("${gateway.security.user-header:X-User-Id}") String userHeader) {
+		JsonMapper mapper = json.getIfAvailable(JsonMapper::shared);
 		List<DownstreamClient> clients = new ArrayList<>();
 		for (String name : dependencies.names()) {
 			Settings settings = dependencies.resolve(name);
@@ -78,10 +83,22 @@ public final class DownstreamAutoConfiguration {
 						restClient(restClientBuilder, httpSettings, settings.newBaseUrl(), settings, pool), strangler,
 						(dependency) -> tables.current().dependency(dependency));
 			}
+			DownstreamClient.Body body = new DownstreamClient.Body(mapper, settings.maxBodySize().toBytes(),
+					contract(name, settings.contract(), resources));
 			clients.add(new DownstreamClient(name, restClient(restClientBuilder, httpSettings, settings.baseUrl(),
-					settings, pool), breakers.circuitBreaker(name), bulkhead, strangling, meters, userHeader));
+					settings, pool), breakers.circuitBreaker(name), bulkhead, strangling, meters, userHeader, body));
 		}
 		return new Downstream(clients);
+	}
+
+	/** Compiled once, here: a schema that cannot be read or is not valid stops startup, naming key and value. */
+	private static @Nullable ResponseContract contract(String name, @Nullable String location,
+			ResourceLoader resources) {
+		if (location == null || ResponseContract.NONE.equals(location)) {
+			return null;
+		}
+		return ResponseContract.load(DependenciesProperties.PREFIX + ".instances." + name + ".contract", location,
+				resources);
 	}
 
 	private static RestClient restClient(RestClient.Builder builder, HttpClientSettings httpSettings, URI baseUrl,

@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A call to a dependency that produced no usable value, with the reason classified. The message names the
- * dependency and the reason only; it is meant for logs, never for a client.
+ * dependency, the reason and, for a contract violation, where in the body it is (JSON pointers, never values); it
+ * is meant for logs, never for a client.
  */
 public class DownstreamCallException extends RuntimeException implements DegradationCause {
 
@@ -14,10 +15,23 @@ public class DownstreamCallException extends RuntimeException implements Degrada
 
 	private final Degradation degradation;
 
+	private final String detail;
+
 	public DownstreamCallException(String dependency, Degradation degradation, @Nullable Throwable cause) {
-		super("dependency '" + dependency + "' call failed: " + degradation.tag(), cause);
+		this(dependency, degradation, "", cause);
+	}
+
+	/**
+	 * @param detail where the failure is, safe to log (e.g. a contract violation's JSON pointers, never the values
+	 * there); empty for none
+	 */
+	public DownstreamCallException(String dependency, Degradation degradation, String detail,
+			@Nullable Throwable cause) {
+		super("dependency '" + dependency + "' call failed: " + degradation.tag()
+				+ (detail.isEmpty() ? "" : " at " + detail), cause);
 		this.dependency = dependency;
 		this.degradation = degradation;
+		this.detail = detail;
 	}
 
 	/** @return the dependency's name */
@@ -28,6 +42,11 @@ public class DownstreamCallException extends RuntimeException implements Degrada
 	@Override
 	public Degradation degradation() {
 		return this.degradation;
+	}
+
+	@Override
+	public String detail() {
+		return this.detail;
 	}
 
 }

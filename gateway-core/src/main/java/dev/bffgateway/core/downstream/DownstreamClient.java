@@ -1,9 +1,11 @@
 package dev.bffgateway.core.downstream;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +24,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.client.RestClient;
 
@@ -38,7 +43,17 @@ import org.springframework.web.client.RestClient;
  *
  * <p>Every call is timed in {@value #CALLS_METER} tagged {@code dependency} and {@code outcome}
  * ({@code success} or a {@link Degradation#tag()}). A {@code 5xx} answer counts against the breaker; a
- * {@code 4xx} is an answer (the breaker counts it a success) that yields no value. The W3C {@code traceparent}
+ * {@code 4xx} is an answer (the breaker counts it a success) that yields no value.
+ *
+ * <p>A {@code 2xx} body is read by the client itself, not by message converters: at most the dependency's
+ * {@code max-body-size} is read (beyond it: {@code unreadable}), parsed as JSON whatever its content type, and
+ * checked against the dependency's contract, a JSON Schema ({@code contract}). A body that does not match fails as
+ * {@link Degradation#CONTRACT}, the violations' JSON pointers in the exception's {@link DownstreamCallException#detail()
+ * detail} for the log line, never the values. A contract failure counts against the breaker, as a {@code 5xx} and an
+ * unreadable body do: the dependency answered, but nothing usable, and a wrong shape is almost always a deploy of
+ * theirs that fails every call alike until it is rolled back; opening the breaker stops spending the bulkhead and the
+ * read on answers that will be thrown away, shows on the breaker's health, and, for a strangled dependency, sends
+ * the new side's users back to legacy. The W3C {@code traceparent}
  * of the current trace is added by the client's observation, so a call made on a fan-out thread carries the
  * request's trace. Redirects are never followed.
  *
@@ -65,6 +80,15 @@ public final class DownstreamClient {
 
 	private final String userHeader;
 
+	private final Body body;
+
+	/**
+	 * How a successful answer's body is read: parsed by {@code json} from at most {@code maxBytes}, then checked
+	 * against the {@code contract} when there is one.
+	 */
+	record Body(JsonMapper json, long maxBytes, @Nullable ResponseContract contract) {
+	}
+
 	/**
 	 * A dependency being moved from a legacy system to a new service: the new side's client, the strangler, and
 	 * where the weight in force is found (the live route table).
@@ -73,8 +97,9 @@ public final class DownstreamClient {
 	}
 
 	DownstreamClient(String name, RestClient restClient, CircuitBreaker breaker, Bulkhead bulkhead,
-			@Nullable Strangling strangling, MeterRegistry meters, String userHeader) {
+			@Nullable Strangling strangling, MeterRegistry meters, String userHeader, Body body) {
 		this.name = Objects.requireNonNull(name, "name");
+		this.body = body;
 		this.userHeader = userHeader;
 		this.restClient = restClient;
 		this.breaker = breaker;
@@ -201,17 +226,44 @@ public final class DownstreamClient {
 				if (!response.getStatusCode().is2xxSuccessful()) {
 					return new Answer<T>(status, null);
 				}
-				T body = response.bodyTo(type);
-				if (body == null) {
-					throw new DownstreamCallException(this.name, Degradation.UNREADABLE, null);
-				}
-				return new Answer<>(status, body);
+				return new Answer<>(status, read(response, type));
 			}));
 	}
 
+	/**
+	 * Reads a successful answer's body: no more than {@code max-body-size} bytes (a declared larger length fails
+	 * before anything is read), parsed as JSON, checked against the contract, then bound to {@code type}.
+	 */
+	private <T> T read(ClientHttpResponse response, Class<T> type) throws IOException {
+		Body body = this.body;
+		long declared = response.getHeaders().getContentLength();
+		if (declared > body.maxBytes()) {
+			BoundedBody.abort(response.getBody());
+			throw new DownstreamCallException(this.name, Degradation.UNREADABLE, new BoundedBody.TooLarge(body.maxBytes()));
+		}
+		JsonNode tree;
+		try (InputStream in = new BoundedBody(response.getBody(), body.maxBytes())) {
+			tree = body.json().readTree(in);
+		}
+		if (tree == null || tree.isMissingNode()) {
+			throw new DownstreamCallException(this.name, Degradation.UNREADABLE, null);
+		}
+		ResponseContract contract = body.contract();
+		if (contract != null) {
+			List<String> violations = contract.violations(tree);
+			if (!violations.isEmpty()) {
+				throw new DownstreamCallException(this.name, Degradation.CONTRACT, String.join(", ", violations),
+						null);
+			}
+		}
+		return type.isInstance(tree) ? type.cast(tree) : body.json().treeToValue(tree, type);
+	}
+
 	private DownstreamCallException classify(Exception ex) {
-		if (ex instanceof DownstreamCallException known) {
-			return known;
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof DownstreamCallException known) {
+				return known;
+			}
 		}
 		return new DownstreamCallException(this.name, reason(ex), ex);
 	}
@@ -223,7 +275,8 @@ public final class DownstreamClient {
 		if (ex instanceof BulkheadFullException) {
 			return Degradation.BULKHEAD_FULL;
 		}
-		if (has(ex, HttpMessageNotReadableException.class) || has(ex, JacksonException.class)) {
+		if (has(ex, BoundedBody.TooLarge.class) || has(ex, HttpMessageNotReadableException.class)
+				|| has(ex, JacksonException.class)) {
 			return Degradation.UNREADABLE;
 		}
 		if (has(ex, HttpTimeoutException.class) || has(ex, SocketTimeoutException.class)) {

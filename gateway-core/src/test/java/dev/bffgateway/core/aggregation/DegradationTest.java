@@ -10,7 +10,7 @@ class DegradationTest {
 	void tagsAreTheStableLowerCaseNames() {
 		// metric tag values: dashboards and alerts select on these strings
 		assertThat(Degradation.values()).extracting(Degradation::tag)
-			.containsExactly("timeout", "breaker_open", "bulkhead_full", "error_status", "unreadable", "unreachable",
+			.containsExactly("timeout", "breaker_open", "bulkhead_full", "error_status", "unreadable", "contract", "unreachable",
 					"deadline", "cancelled", "error");
 	}
 

@@ -1,5 +1,7 @@
 package dev.bffgateway.core.downstream;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,6 +13,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -26,6 +29,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
 import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -181,6 +185,61 @@ class DownstreamAutoConfigurationTest {
 			.run((context) -> assertThat(catchThrowable(() -> context.getBean(Downstream.class).client("ledger")))
 				.hasMessageStartingWith("gateway.dependencies.instances.ledger.base-url must be set")
 				.hasMessageContaining("[user]"));
+	}
+
+
+	@Test
+	void knownDependenciesGetGatewayCoresContractAndOneMegabyteUnlessTheySetTheirOwn() {
+		this.runner
+			.withPropertyValues("gateway.dependencies.instances.user.base-url=http://user.local",
+					"gateway.dependencies.instances.account.base-url=http://account.local",
+					"gateway.dependencies.instances.account.contract=none",
+					"gateway.dependencies.instances.account.max-body-size=64KB",
+					"gateway.dependencies.instances.ledger.base-url=http://ledger.local")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				DependenciesProperties properties = context.getBean(DependenciesProperties.class);
+				assertThat(properties.resolve("user").contract())
+					.isEqualTo("classpath:META-INF/gateway/contracts/user.schema.json");
+				assertThat(properties.resolve("user").maxBodySize()).isEqualTo(DataSize.ofMegabytes(1));
+				assertThat(properties.resolve("account").contract()).isEqualTo("none");
+				assertThat(properties.resolve("account").maxBodySize()).isEqualTo(DataSize.ofKilobytes(64));
+				assertThat(properties.resolve("ledger").contract()).as("no built-in contract for other names").isNull();
+			});
+	}
+
+	@Test
+	void aContractThatCannotBeReadOrIsNotAValidSchemaStopsStartupNamingKeyAndValue(@TempDir Path dir)
+			throws Exception {
+		Path invalid = Files.writeString(dir.resolve("user.schema.json"), "{\"type\":\"objekt\"}");
+		this.runner
+			.withPropertyValues("gateway.dependencies.instances.user.base-url=http://user.local",
+					"gateway.dependencies.instances.user.contract=" + invalid.toUri())
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageStartingWith("gateway.dependencies.instances.user.contract must name a valid JSON Schema "
+						+ "2020-12, but '" + invalid.toUri() + "' is not: /type: "));
+		Path notJson = Files.writeString(dir.resolve("broken.json"), "{\"type\":");
+		this.runner
+			.withPropertyValues("gateway.dependencies.instances.user.base-url=http://user.local",
+					"gateway.dependencies.instances.user.contract=" + notJson.toUri())
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageStartingWith("gateway.dependencies.instances.user.contract must name a JSON Schema, but '"
+						+ notJson.toUri() + "' is not JSON: "));
+	}
+
+	@Test
+	void aNonPositiveBodySizeStopsStartupNamingKeyAndValue() {
+		this.runner
+			.withPropertyValues("gateway.dependencies.instances.user.base-url=http://user.local",
+					"gateway.dependencies.instances.user.max-body-size=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessage("gateway.dependencies.instances.user.max-body-size must be positive, but was 0B"));
 	}
 
 }

@@ -51,7 +51,9 @@ class DownstreamClientTest {
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 		.withPropertyValues("gateway.dependencies.instances.account.read-timeout=500ms",
 				"resilience4j.bulkhead.instances.account.max-concurrent-calls=1",
-				"spring.http.clients.redirects=dont-follow");
+				"spring.http.clients.redirects=dont-follow",
+				// these tests are about the transport, with bodies of their own; DownstreamContractTest checks contracts
+				"gateway.dependencies.instances.account.contract=none");
 
 	private void withClient(Consumer<AssertableApplicationContext> test) {
 		this.runner.withPropertyValues("gateway.dependencies.instances.account.base-url=" + stub.baseUrl())
@@ -204,6 +206,32 @@ class DownstreamClientTest {
 				.getMetrics()
 				.getNumberOfFailedCalls()).isEqualTo(1);
 		});
+	}
+
+	@Test
+	void aNewSideAnsweringOutsideTheContractFallsBackToLegacyAndCountsAgainstItsBreaker() {
+		stub.stubFor(get("/accounts/42").willReturn(okJson("{\"id\":\"42\",\"status\":\"active\"}")));
+		replacement.stubFor(get("/accounts/42").willReturn(okJson("[{\"id\":\"42\",\"status\":\"active\"}]")));
+		this.runner
+			.withPropertyValues("gateway.dependencies.instances.account.base-url=" + stub.baseUrl(),
+					"gateway.dependencies.instances.account.new-base-url=" + replacement.baseUrl(),
+					"gateway.dependencies.instances.account.weight=100",
+					"gateway.dependencies.instances.account.read-timeout=5s",
+					"gateway.dependencies.instances.account.contract=classpath:META-INF/gateway/contracts/account.schema.json")
+			.run((context) -> {
+				JsonNode account = client(context).getFor("user-1", JsonNode.class, "/accounts/{id}", "42");
+
+				assertThat(account.get("status").asString()).isEqualTo("active");
+				assertThat(context.getBean(CircuitBreakerRegistry.class)
+					.circuitBreaker("account:new")
+					.getMetrics()
+					.getNumberOfFailedCalls()).isEqualTo(1);
+				assertThat(context.getBean(MeterRegistry.class)
+					.get(Strangler.REQUESTS_METER)
+					.tags("route", "account", "side", "legacy", "outcome", "fallback")
+					.counter()
+					.count()).isEqualTo(1);
+			});
 	}
 
 	private static DownstreamClient client(AssertableApplicationContext context) {
