@@ -117,6 +117,22 @@ class ClientsParityTest {
 	}
 
 	@Test
+	void aUserServiceAnsweringAnArrayIsAnUnavailableDashboardForMobileAndPartnerOnEveryEdge() {
+		// the reported bug: mobile and partner answered 200 with "user":{}
+		Downstreams.USER.stubFor(any(anyUrl()).atPriority(1).willReturn(okJson(WebDashboardScenariosTest.JSON_ARRAY)));
+
+		for (Edge.Response response : List.of(
+				Parity.sameOnEveryEdge(mobile,
+						Edge.Request.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID))),
+				Parity.sameOnEveryEdge(partner, Edge.Request.get("/dashboard", "X-Api-Key", ACME_KEY, "Authorization",
+						Tokens.delegated(Downstreams.USER_ID, ACME))))) {
+			assertThat(response.status()).isEqualTo(503);
+			assertThat(response.contentType()).isEqualTo("application/problem+json");
+			assertThat(response.json().get("degraded").toString()).isEqualTo("[\"user\"]");
+		}
+	}
+
+	@Test
 	void partnerAllowListAndPiiGatekeepingHoldOnEveryEdge() {
 		Downstreams.USER.stubFor(get(urlPathEqualTo("/users/42")).atPriority(1)
 			.willReturn(okJson("{\"id\":\"42\",\"tier\":\"gold\",\"nationalId\":\"AB123456C\"}")));

@@ -43,6 +43,17 @@ class WebDashboardScenariosTest extends ContainerTestSupport {
 
 	static final Duration DEADLINE = Duration.ofSeconds(1);
 
+	/** Well-formed JSON, but an array where every dependency's contract wants an object. */
+	static final String JSON_ARRAY = "[{\"id\":\"42\",\"userId\":\"42\",\"status\":\"active\",\"items\":[]}]";
+
+	/** A body each contract accepts, one byte over the default max-body-size (1 MiB). */
+	static final String OVERSIZE = oversize();
+
+	private static String oversize() {
+		String head = "{\"id\":\"42\",\"userId\":\"42\",\"status\":\"active\",\"items\":[],\"padding\":\"";
+		return head + "x".repeat(1024 * 1024 - head.length() - 2 + 1) + "\"}";
+	}
+
 	@Test
 	void healthyDashboardCarriesEverySectionInFull() {
 		Bff.Response response = this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID));
@@ -103,9 +114,12 @@ class WebDashboardScenariosTest extends ContainerTestSupport {
 				"delay beyond timeout", () -> okJson("{}").withFixedDelay(3_000),
 				"connection reset", () -> aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER),
 				"empty response", () -> aResponse().withFault(Fault.EMPTY_RESPONSE),
-				"malformed json", () -> okJson("{\"id\": \"42\", \"status\": "));
+				"malformed json", () -> okJson("{\"id\": \"42\", \"status\": "),
+				"json array", () -> okJson(JSON_ARRAY),
+				"body over 1 MiB", () -> okJson(OVERSIZE));
 		Map<String, String> outcomes = Map.of("http 500", "error_status", "delay beyond timeout", "timeout",
-				"connection reset", "unreachable", "empty response", "unreachable", "malformed json", "unreadable");
+				"connection reset", "unreachable", "empty response", "unreachable", "malformed json", "unreadable",
+				"json array", "contract", "body over 1 MiB", "unreadable");
 		return Downstreams.NAMES.stream()
 			.flatMap((dependency) -> faults.keySet()
 				.stream()
@@ -137,6 +151,25 @@ class WebDashboardScenariosTest extends ContainerTestSupport {
 			assertThat(response.json()).isEqualTo(expectedDashboard(List.of(dependency)));
 		}
 		assertThat(response.body()).doesNotContain("Exception").doesNotContain("boom").doesNotContain("at dev.");
+	}
+
+	@Test
+	void aContractFailureIsLoggedWithItsPointerNeverTheBody(CapturedOutput output) {
+		Downstreams.ACTIVITY.stubFor(any(anyUrl()).atPriority(1).willReturn(okJson(
+				"{\"userId\":\"42\",\"items\":[{\"id\":\"a-103\",\"type\":\"payment\",\"at\":1764093840,"
+						+ "\"summary\":\"Paid 42.00 EUR to Bistro\"}]}")));
+		double before = calls("activity", "contract");
+
+		Bff.Response response = this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID));
+
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.json()).isEqualTo(expectedDashboard(List.of("activity")));
+		assertThat(calls("activity", "contract")).isEqualTo(before + 1);
+		assertThat(output.getOut().lines().filter((line) -> line.contains("Part 'activity' degraded")))
+			.singleElement()
+			.asString()
+			.endsWith("Part 'activity' degraded: contract (DownstreamCallException) at \"/items/0/at\" type");
+		assertThat(output.getOut()).doesNotContain("Bistro").doesNotContain("1764093840");
 	}
 
 	@ParameterizedTest

@@ -100,7 +100,9 @@ class WebParityTest {
 		Map<String, Supplier<ResponseDefinitionBuilder>> faults = Map.of("http 500",
 				() -> aResponse().withStatus(500), "delay beyond timeout", () -> okJson("{}").withFixedDelay(2_000),
 				"connection reset", () -> aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), "empty response",
-				() -> aResponse().withFault(Fault.EMPTY_RESPONSE), "malformed json", () -> okJson("{\"id\": "));
+				() -> aResponse().withFault(Fault.EMPTY_RESPONSE), "malformed json", () -> okJson("{\"id\": "),
+				"json array", () -> okJson(WebDashboardScenariosTest.JSON_ARRAY), "body over 1 MiB",
+				() -> okJson(WebDashboardScenariosTest.OVERSIZE));
 		return Downstreams.NAMES.stream()
 			.flatMap((dependency) -> faults.keySet()
 				.stream()
@@ -118,6 +120,7 @@ class WebParityTest {
 		if (dependency.equals("user")) {
 			assertThat(response.status()).isEqualTo(503);
 			assertThat(response.contentType()).isEqualTo("application/problem+json");
+			assertThat(response.json().get("degraded").toString()).isEqualTo("[\"user\"]");
 		}
 		else {
 			assertThat(response.status()).isEqualTo(200);
