@@ -172,8 +172,10 @@ public final class FanOut {
 		return reason;
 	}
 
-	private static String detail(Throwable failure) {
-		for (Throwable t = failure; t != null; t = t.getCause()) {
+	/** @return the detail of the first {@link DegradationCause} among the failure and its first eight causes */
+	static String detail(Throwable failure) {
+		int depth = 0;
+		for (Throwable t = failure; t != null && depth <= 8; t = t.getCause(), depth++) {
 			if (t instanceof DegradationCause cause) {
 				return cause.detail();
 			}

@@ -218,6 +218,40 @@ class FanOutTest {
 	}
 
 	@Test
+	void aFailuresLogSafeDetailIsAppendedToItsLine() {
+		ListAppender<ILoggingEvent> log = new ListAppender<>();
+		Logger logger = (Logger) LoggerFactory.getLogger(FanOut.class);
+		log.start();
+		logger.addAppender(log);
+		try {
+			this.fanOut.run(List.of(Part.optional("activity", () -> {
+				throw new IllegalStateException("{\"at\":1764093840}",
+						new DetailedFailure(Degradation.CONTRACT, "\"/items/0/at\" type"));
+			})));
+		}
+		finally {
+			logger.detachAppender(log);
+		}
+
+		assertThat(log.list).filteredOn((event) -> event.getLevel() == Level.WARN)
+			.extracting(ILoggingEvent::getFormattedMessage)
+			.containsExactly(
+					"Part 'activity' degraded: contract (IllegalStateException < DetailedFailure) at \"/items/0/at\" type");
+	}
+
+	@Test
+	void detailIsTheFirstDegradationCausesAndStopsAfterEightCauses() {
+		IllegalStateException outer = new IllegalStateException("a");
+		IOException inner = new IOException("b", outer);
+		outer.initCause(inner);
+
+		assertThat(FanOut.detail(new RuntimeException("c", new DetailedFailure(Degradation.CONTRACT, "\"\" type"))))
+			.isEqualTo("\"\" type");
+		assertThat(FanOut.detail(new ReasonedFailure(Degradation.ERROR))).as("the default: none").isEmpty();
+		assertThat(FanOut.detail(outer)).as("a cycle of causes ends the walk").isEmpty();
+	}
+
+	@Test
 	void causesNamesTypesOutermostFirstAndStopsAfterEightCauses() {
 		IllegalStateException outer = new IllegalStateException("a");
 		IOException inner = new IOException("b", outer);
@@ -242,6 +276,30 @@ class FanOutTest {
 				throw ex;
 			}
 		});
+	}
+
+	static final class DetailedFailure extends RuntimeException implements DegradationCause {
+
+		private final Degradation degradation;
+
+		private final String detail;
+
+		DetailedFailure(Degradation degradation, String detail) {
+			super(degradation.tag());
+			this.degradation = degradation;
+			this.detail = detail;
+		}
+
+		@Override
+		public Degradation degradation() {
+			return this.degradation;
+		}
+
+		@Override
+		public String detail() {
+			return this.detail;
+		}
+
 	}
 
 	static final class ReasonedFailure extends RuntimeException implements DegradationCause {

@@ -55,6 +55,7 @@ class ConfigurationMetadataTest {
 	@Test
 	void gatewayKeysAreDescribedInTheMetadata() {
 		assertThat(PROPERTIES).containsKeys("gateway.routes.file", "gateway.dependencies.defaults.read-timeout",
+				"gateway.dependencies.defaults.max-body-size", "gateway.dependencies.defaults.contract",
 				"gateway.security.jwt.issuer", "gateway.security.jwt.audiences", "gateway.security.trusted-proxies",
 				"gateway.security.limits.header-size");
 		assertThat(PROPERTIES.get("gateway.security.jwt.clock-skew").path("description").asString())
