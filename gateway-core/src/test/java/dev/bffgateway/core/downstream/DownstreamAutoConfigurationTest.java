@@ -206,6 +206,12 @@ class DownstreamAutoConfigurationTest {
 				assertThat(properties.resolve("account").maxBodySize()).isEqualTo(DataSize.ofKilobytes(64));
 				assertThat(properties.resolve("ledger").contract()).as("no built-in contract for other names").isNull();
 			});
+		this.runner
+			.withPropertyValues("gateway.dependencies.defaults.contract=none",
+					"gateway.dependencies.instances.user.base-url=http://user.local")
+			.run((context) -> assertThat(context.getBean(DependenciesProperties.class).resolve("user").contract())
+				.as("defaults.contract: none turns the built-in ones off")
+				.isEqualTo("none"));
 	}
 
 	@Test
