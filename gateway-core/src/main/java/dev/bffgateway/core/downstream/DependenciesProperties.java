@@ -84,7 +84,7 @@ public record DependenciesProperties(@Nullable Settings defaults,
 		Settings resolved = defaults().overriddenBy(instance);
 		if (resolved.contract() == null && ResponseContract.BUILT_IN_NAMES.contains(name)) {
 			resolved = resolved.overriddenBy(new Settings(null, null, null, null, null, null,
-					ResponseContract.BUILT_IN.formatted(name)));
+					ResponseContract.BUILT_IN.formatted(name), null));
 		}
 		URI baseUrl = resolved.baseUrl();
 		if (baseUrl == null) {
@@ -124,13 +124,14 @@ public record DependenciesProperties(@Nullable Settings defaults,
 	 * ({@code classpath:…}, {@code file:…}), or {@code none} to check nothing; an answer that does not match degrades
 	 * the part as {@code contract}; built-in: gateway-core's schema for {@code user}, {@code activity} and
 	 * {@code account} ({@code classpath:META-INF/gateway/contracts/<name>.schema.json}), none for other names
+	 * @param retry how a read that got no answer (or a 502/503/504) is retried
 	 */
 	public record Settings(@Nullable URI baseUrl, @Nullable URI newBaseUrl, @Nullable Integer weight,
 			@Nullable Duration connectTimeout, @Nullable Duration readTimeout, @Nullable DataSize maxBodySize,
-			@Nullable String contract) {
+			@Nullable String contract, @Nullable Retry retry) {
 
 		static final Settings BUILT_IN = new Settings(null, null, 0, Duration.ofMillis(500), Duration.ofMillis(800),
-				DataSize.ofMegabytes(1), null);
+				DataSize.ofMegabytes(1), null, Retry.BUILT_IN);
 
 		void check(String prefix) {
 			if (this.weight != null && (this.weight < 0 || this.weight > 100)) {
@@ -146,6 +147,9 @@ public record DependenciesProperties(@Nullable Settings defaults,
 				throw new IllegalArgumentException(prefix + ".contract must be a resource location or 'none', but was '"
 						+ this.contract + "'");
 			}
+			if (this.retry != null) {
+				this.retry.check(prefix + ".retry");
+			}
 		}
 
 		Settings overriddenBy(@Nullable Settings other) {
@@ -155,7 +159,50 @@ public record DependenciesProperties(@Nullable Settings defaults,
 			return new Settings(pick(other.baseUrl, this.baseUrl), pick(other.newBaseUrl, this.newBaseUrl),
 					pick(other.weight, this.weight), pick(other.connectTimeout, this.connectTimeout),
 					pick(other.readTimeout, this.readTimeout), pick(other.maxBodySize, this.maxBodySize),
-					pick(other.contract, this.contract));
+					pick(other.contract, this.contract),
+					(this.retry != null) ? this.retry.overriddenBy(other.retry) : other.retry);
+		}
+
+	}
+
+	/**
+	 * How a dependency's reads are retried: only when no answer came (a refused or timed-out connection, a
+	 * connection closed before any response byte) or the answer was a 502, 503 or 504, and only with a place in
+	 * the dependency's retry budget: at most {@code min(budget-ratio × its requests in the last 10 s,
+	 * budget-max)} retries in flight. All within the dashboard's deadline.
+	 *
+	 * @param maxAttempts attempts in all, the first included; 1 turns retries off; built-in 2
+	 * @param initialBackoff the longest wait before the first retry (full jitter); built-in 25ms
+	 * @param maxBackoff the longest wait before any retry, and the longest {@code Retry-After} honoured; built-in 200ms
+	 * @param budgetRatio the share of recent requests that may be retries in flight, in (0, 1]; built-in 0.2
+	 * @param budgetMax the most retries in flight to the dependency; built-in 10
+	 */
+	public record Retry(@Nullable Integer maxAttempts, @Nullable Duration initialBackoff, @Nullable Duration maxBackoff,
+			@Nullable Double budgetRatio, @Nullable Integer budgetMax) {
+
+		static final Retry BUILT_IN = new Retry(2, Duration.ofMillis(25), Duration.ofMillis(200), 0.2, 10);
+
+		void check(String prefix) {
+			if (this.maxAttempts != null && this.maxAttempts < 1) {
+				throw new IllegalArgumentException(prefix + ".max-attempts must be at least 1, but was " + this.maxAttempts);
+			}
+			positive(prefix + ".initial-backoff", this.initialBackoff);
+			positive(prefix + ".max-backoff", this.maxBackoff);
+			if (this.budgetRatio != null && !(this.budgetRatio > 0 && this.budgetRatio <= 1)) {
+				throw new IllegalArgumentException(prefix + ".budget-ratio must be in (0, 1], but was " + this.budgetRatio);
+			}
+			if (this.budgetMax != null && this.budgetMax < 0) {
+				throw new IllegalArgumentException(prefix + ".budget-max must be at least 0, but was " + this.budgetMax);
+			}
+		}
+
+		Retry overriddenBy(@Nullable Retry other) {
+			if (other == null) {
+				return this;
+			}
+			return new Retry(pick(other.maxAttempts, this.maxAttempts), pick(other.initialBackoff, this.initialBackoff),
+					pick(other.maxBackoff, this.maxBackoff), pick(other.budgetRatio, this.budgetRatio),
+					pick(other.budgetMax, this.budgetMax));
 		}
 
 	}

@@ -1,10 +1,14 @@
 package dev.bffgateway.core.downstream;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 import dev.bffgateway.core.downstream.DependenciesProperties.Settings;
+import dev.bffgateway.core.resilience.BudgetedRetry;
+import dev.bffgateway.core.resilience.RetryBudget;
 import dev.bffgateway.core.routing.DependencyRoutes;
 import dev.bffgateway.core.routing.Route;
 import dev.bffgateway.core.routing.RouteTables;
@@ -15,6 +19,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
+import io.micrometer.core.instrument.Tags;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -52,6 +57,12 @@ import org.springframework.web.client.RestClient;
 @EnableConfigurationProperties(DependenciesProperties.class)
 public final class DownstreamAutoConfiguration {
 
+	/** Retries of dependency reads, by outcome; the budget's remaining places as {@code .budget}. */
+	static final String RETRIES_METER = "bff.downstream.retries";
+
+	/** How far back a dependency's requests count towards its retry budget. */
+	private static final Duration BUDGET_WINDOW = Duration.ofSeconds(10);
+
 	@Bean
 	DependencyRoutes dependencyRoutes(DependenciesProperties dependencies, Environment environment) {
 		refuseMovedKeys(environment);
@@ -86,7 +97,8 @@ public final class DownstreamAutoConfiguration {
 			DownstreamClient.Body body = new DownstreamClient.Body(mapper, settings.maxBodySize().toBytes(),
 					contract(name, settings.contract(), resources));
 			clients.add(new DownstreamClient(name, restClient(restClientBuilder, httpSettings, settings.baseUrl(),
-					settings, pool), breakers.circuitBreaker(name), bulkhead, strangling, meters, userHeader, body));
+					settings, pool), breakers.circuitBreaker(name), bulkhead, strangling, retry(name, settings, meters),
+					meters, userHeader, body));
 		}
 		return new Downstream(clients);
 	}
@@ -99,6 +111,16 @@ public final class DownstreamAutoConfiguration {
 		}
 		return ResponseContract.load(DependenciesProperties.PREFIX + ".instances." + name + ".contract", location,
 				resources);
+	}
+
+	/** The dependency's retries: its own budget over the last 10 s of its requests. */
+	private static BudgetedRetry retry(String name, Settings settings, MeterRegistry meters) {
+		DependenciesProperties.Retry retry = settings.retry();
+		RetryBudget budget = new RetryBudget(retry.budgetRatio(), retry.budgetMax(), BUDGET_WINDOW, System::nanoTime);
+		return new BudgetedRetry(name,
+				new BudgetedRetry.Policy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), budget,
+				DownstreamClient::noAnswer, (answer) -> ((DownstreamClient.Answer<?>) answer).retryable(),
+				() -> ThreadLocalRandom.current().nextDouble(), meters, RETRIES_METER, Tags.of("dependency", name));
 	}
 
 	private static RestClient restClient(RestClient.Builder builder, HttpClientSettings httpSettings, URI baseUrl,

@@ -2,8 +2,11 @@ package dev.bffgateway.core.downstream;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import dev.bffgateway.core.aggregation.Degradation;
+import dev.bffgateway.core.resilience.BudgetedRetry;
 import dev.bffgateway.core.routing.Route;
 import dev.bffgateway.core.routing.Side;
 import dev.bffgateway.core.routing.Strangler;
@@ -22,11 +26,14 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -55,7 +62,10 @@ import org.springframework.web.client.RestClient;
  * read on answers that will be thrown away, shows on the breaker's health, and, for a strangled dependency, sends
  * the new side's users back to legacy. The W3C {@code traceparent}
  * of the current trace is added by the client's observation, so a call made on a fan-out thread carries the
- * request's trace. Redirects are never followed.
+ * request's trace. Redirects are never followed, and the HTTP client never retries on its own: a read that got
+ * no answer (a refused connection, one closed before any response byte) or a 502/503/504 is retried by the
+ * dependency's {@link BudgetedRetry}, inside its breaker (one call to the breaker, however many attempts; none
+ * while it is open) and only with a place in its budget ({@code gateway.dependencies.*.retry}).
  *
  * <p>Thread-safe.
  */
@@ -89,6 +99,8 @@ public final class DownstreamClient {
 	record Body(JsonMapper json, long maxBytes, @Nullable ResponseContract contract) {
 	}
 
+	private final BudgetedRetry retry;
+
 	/**
 	 * A dependency being moved from a legacy system to a new service: the new side's client, the strangler, and
 	 * where the weight in force is found (the live route table).
@@ -97,8 +109,9 @@ public final class DownstreamClient {
 	}
 
 	DownstreamClient(String name, RestClient restClient, CircuitBreaker breaker, Bulkhead bulkhead,
-			@Nullable Strangling strangling, MeterRegistry meters, String userHeader, Body body) {
+			@Nullable Strangling strangling, BudgetedRetry retry, MeterRegistry meters, String userHeader, Body body) {
 		this.name = Objects.requireNonNull(name, "name");
+		this.retry = retry;
 		this.body = body;
 		this.userHeader = userHeader;
 		this.restClient = restClient;
@@ -202,18 +215,50 @@ public final class DownstreamClient {
 	 * @param status the HTTP status code
 	 * @param body the body read as the requested type; {@code null} when the status is not a success
 	 */
-	record Answer<T>(int status, @Nullable T body) {
+	record Answer<T>(int status, @Nullable T body, @Nullable Duration retryAfter) {
 
 		boolean serverFailure() {
 			return this.status >= 500;
 		}
 
+		/** @return the wait a 502, 503 or 504 asks for ({@code ZERO} when it names none), else {@code null} */
+		@Nullable Duration retryable() {
+			if (this.status != 502 && this.status != 503 && this.status != 504) {
+				return null;
+			}
+			return (this.retryAfter != null) ? this.retryAfter : Duration.ZERO;
+		}
+
+	}
+
+	/**
+	 * @return whether a failed attempt got no answer at all, so sending it again cannot do anything twice: the
+	 * connection was refused or could not be opened in time, or closed before any response byte. A read timeout is
+	 * not: the dependency may be working on it, and its time is spent.
+	 */
+	static boolean noAnswer(Throwable failure) {
+		return has(failure, ConnectException.class) || has(failure, ConnectTimeoutException.class)
+				|| has(failure, NoHttpResponseException.class) || has(failure, NoRouteToHostException.class);
+	}
+
+	/** @return a {@code Retry-After} in seconds, or {@code null} when absent or not a number of seconds */
+	private static @Nullable Duration retryAfter(@Nullable String header) {
+		if (header == null) {
+			return null;
+		}
+		try {
+			long seconds = Long.parseLong(header.trim());
+			return (seconds >= 0) ? Duration.ofSeconds(seconds) : null;
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
 	}
 
 	/** One call to one side, under the bulkhead: any answer is returned, a body only read for a success. */
 	private <T> Answer<T> fetch(RestClient client, @Nullable String userId, Class<T> type, String uriTemplate,
 			Object... uriVariables) throws Exception {
-		return this.bulkhead.executeCallable(() -> client.get()
+		return this.retry.call(() -> this.bulkhead.executeCallable(() -> client.get()
 			.uri(uriTemplate, uriVariables)
 			.accept(MediaType.APPLICATION_JSON)
 			.headers((headers) -> {
@@ -224,10 +269,10 @@ public final class DownstreamClient {
 			.exchange((request, response) -> {
 				int status = response.getStatusCode().value();
 				if (!response.getStatusCode().is2xxSuccessful()) {
-					return new Answer<T>(status, null);
+					return new Answer<T>(status, null, retryAfter(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)));
 				}
-				return new Answer<>(status, read(response, type));
-			}));
+				return new Answer<>(status, read(response, type), null);
+			})));
 	}
 
 	/**

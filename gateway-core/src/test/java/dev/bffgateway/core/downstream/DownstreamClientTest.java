@@ -4,6 +4,7 @@ import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.bffgateway.core.aggregation.Degradation;
 import dev.bffgateway.core.resilience.ResilienceAutoConfiguration;
@@ -117,6 +118,58 @@ class DownstreamClientTest {
 		withClient((context) -> assertThat(failure(context)).isEqualTo(Degradation.UNREACHABLE));
 		assertThat(stub.findAll(getRequestedFor(urlPathEqualTo("/accounts/42"))))
 			.as("sent once: the HTTP client never retries on its own").hasSize(1);
+	}
+
+	@Test
+	void aConnectionClosedWithoutAnAnswerIsRetriedOnceWithinTheBudget() {
+		stub.stubFor(get("/accounts/7").willReturn(okJson("{\"id\":\"7\"}")));
+		stub.stubFor(get("/accounts/42").inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)).willSetStateTo("answering"));
+		stub.stubFor(get("/accounts/42").inScenario("flaky").whenScenarioStateIs("answering")
+			.willReturn(okJson("{\"id\":\"42\"}")));
+		withClient((context) -> {
+			for (int i = 0; i < 10; i++) {
+				client(context).get(JsonNode.class, "/accounts/{id}", "7"); // traffic, so the budget has room
+			}
+
+			JsonNode account = client(context).get(JsonNode.class, "/accounts/{id}", "42");
+
+			assertThat(account.get("id").asString()).isEqualTo("42");
+			assertThat(stub.findAll(getRequestedFor(urlPathEqualTo("/accounts/42")))).hasSize(2);
+			assertThat(retries(context, "retried")).isEqualTo(1);
+			assertThat(client(context).breaker().getMetrics().getNumberOfFailedCalls())
+				.as("one call to the breaker, whatever its retries").isZero();
+		});
+	}
+
+	@Test
+	void aServiceUnavailableIsRetriedAndAReadTimeoutNever() {
+		stub.stubFor(get("/accounts/7").willReturn(okJson("{\"id\":\"7\"}")));
+		stub.stubFor(get("/accounts/42").inScenario("busy").whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(aResponse().withStatus(503).withHeader("Retry-After", "0")).willSetStateTo("free"));
+		stub.stubFor(get("/accounts/42").inScenario("busy").whenScenarioStateIs("free")
+			.willReturn(okJson("{\"id\":\"42\"}")));
+		stub.stubFor(get("/accounts/slow-once").willReturn(okJson("{}").withFixedDelay(1_500)));
+		withClient((context) -> {
+			for (int i = 0; i < 10; i++) {
+				client(context).get(JsonNode.class, "/accounts/{id}", "7");
+			}
+
+			assertThat(client(context).get(JsonNode.class, "/accounts/{id}", "42").get("id").asString()).isEqualTo("42");
+			assertThat(failure(context, "slow-once")).isEqualTo(Degradation.TIMEOUT);
+			assertThat(stub.findAll(getRequestedFor(urlPathEqualTo("/accounts/slow-once")))).hasSize(1);
+			assertThat(retries(context, "retried")).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void withoutRecentTrafficTheBudgetRefusesTheRetry() {
+		stub.stubFor(get("/accounts/42").willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
+		withClient((context) -> {
+			assertThat(failure(context)).isEqualTo(Degradation.UNREACHABLE);
+			assertThat(retries(context, "budget_exhausted")).isEqualTo(1);
+			assertThat(retries(context, "retried")).isZero();
+		});
 	}
 
 	@Test
@@ -250,6 +303,14 @@ class DownstreamClientTest {
 			.extracting(DownstreamCallException::dependency)
 			.isEqualTo("account");
 		return ex.degradation();
+	}
+
+	private static double retries(AssertableApplicationContext context, String outcome) {
+		return context.getBean(MeterRegistry.class)
+			.get("bff.downstream.retries")
+			.tags("dependency", "account", "outcome", outcome)
+			.counter()
+			.count();
 	}
 
 	private static long count(AssertableApplicationContext context, String outcome) {

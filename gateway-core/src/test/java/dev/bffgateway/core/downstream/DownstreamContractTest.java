@@ -15,9 +15,12 @@ import dev.bffgateway.core.aggregation.Aggregate;
 import dev.bffgateway.core.aggregation.Degradation;
 import dev.bffgateway.core.aggregation.FanOut;
 import dev.bffgateway.core.aggregation.Part;
+import dev.bffgateway.core.resilience.BudgetedRetry;
+import dev.bffgateway.core.resilience.RetryBudget;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,8 +81,12 @@ class DownstreamContractTest {
 			.baseUrl(stub.baseUrl())
 			.requestFactory(new HttpComponentsClientHttpRequestFactory())
 			.build();
+		// retries off: every call here is one attempt
+		BudgetedRetry once = new BudgetedRetry(name, new BudgetedRetry.Policy(1, Duration.ofMillis(1), Duration.ofMillis(1)),
+				new RetryBudget(0.2, 0, Duration.ofSeconds(10), System::nanoTime), (failure) -> false, (answer) -> null,
+				() -> 0, this.meters, "bff.downstream.retries", Tags.of("dependency", name));
 		return new DownstreamClient(name, rest, CircuitBreaker.ofDefaults(name), Bulkhead.ofDefaults(name), null,
-				this.meters, "X-User-Id",
+				once, this.meters, "X-User-Id",
 				new DownstreamClient.Body(JsonMapper.shared(), maxBytes, contract));
 	}
 
