@@ -108,14 +108,20 @@ class HedgeTest {
 	}
 
 	@Test
-	void aFailedFirstAttemptLeavesTheHedgesAnswer() throws Exception {
+	void aFirstAttemptFailingAfterTheHedgeWasSentLeavesTheHedgesAnswer() throws Exception {
 		traffic(20);
 		AtomicInteger calls = new AtomicInteger();
+		CountDownLatch hedged = new CountDownLatch(1);
+		CountDownLatch firstFailed = new CountDownLatch(1);
 
 		int answer = hedge(Duration.ZERO).call(() -> {
 			if (calls.incrementAndGet() == 1) {
+				hedged.await();
+				firstFailed.countDown();
 				throw new IOException("reset");
 			}
+			hedged.countDown();
+			firstFailed.await();
 			return 7;
 		}, (a) -> true);
 
@@ -127,13 +133,17 @@ class HedgeTest {
 		traffic(20);
 		IOException first = new IOException("first");
 		AtomicInteger calls = new AtomicInteger();
+		CountDownLatch hedged = new CountDownLatch(1);
 
 		assertThatExceptionOfType(IOException.class).isThrownBy(() -> hedge(Duration.ZERO).call(() -> {
 			if (calls.incrementAndGet() == 1) {
+				hedged.await();
 				throw first;
 			}
+			hedged.countDown();
 			throw new IOException("hedge");
 		}, (a) -> true)).isSameAs(first);
+		assertThat(calls).hasValue(2);
 	}
 
 	@Test
