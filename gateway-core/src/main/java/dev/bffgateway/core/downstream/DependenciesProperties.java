@@ -84,7 +84,7 @@ public record DependenciesProperties(@Nullable Settings defaults,
 		Settings resolved = defaults().overriddenBy(instance);
 		if (resolved.contract() == null && ResponseContract.BUILT_IN_NAMES.contains(name)) {
 			resolved = resolved.overriddenBy(new Settings(null, null, null, null, null, null,
-					ResponseContract.BUILT_IN.formatted(name), null));
+					ResponseContract.BUILT_IN.formatted(name), null, null));
 		}
 		URI baseUrl = resolved.baseUrl();
 		if (baseUrl == null) {
@@ -125,13 +125,14 @@ public record DependenciesProperties(@Nullable Settings defaults,
 	 * the part as {@code contract}; built-in: gateway-core's schema for {@code user}, {@code activity} and
 	 * {@code account} ({@code classpath:META-INF/gateway/contracts/<name>.schema.json}), none for other names
 	 * @param retry how a read that got no answer (or a 502/503/504) is retried
+	 * @param hedge whether, and when, a slow read is hedged
 	 */
 	public record Settings(@Nullable URI baseUrl, @Nullable URI newBaseUrl, @Nullable Integer weight,
 			@Nullable Duration connectTimeout, @Nullable Duration readTimeout, @Nullable DataSize maxBodySize,
-			@Nullable String contract, @Nullable Retry retry) {
+			@Nullable String contract, @Nullable Retry retry, @Nullable Hedge hedge) {
 
 		static final Settings BUILT_IN = new Settings(null, null, 0, Duration.ofMillis(500), Duration.ofMillis(800),
-				DataSize.ofMegabytes(1), null, Retry.BUILT_IN);
+				DataSize.ofMegabytes(1), null, Retry.BUILT_IN, Hedge.BUILT_IN);
 
 		void check(String prefix) {
 			if (this.weight != null && (this.weight < 0 || this.weight > 100)) {
@@ -150,6 +151,9 @@ public record DependenciesProperties(@Nullable Settings defaults,
 			if (this.retry != null) {
 				this.retry.check(prefix + ".retry");
 			}
+			if (this.hedge != null) {
+				this.hedge.check(prefix + ".hedge");
+			}
 		}
 
 		Settings overriddenBy(@Nullable Settings other) {
@@ -160,7 +164,8 @@ public record DependenciesProperties(@Nullable Settings defaults,
 					pick(other.weight, this.weight), pick(other.connectTimeout, this.connectTimeout),
 					pick(other.readTimeout, this.readTimeout), pick(other.maxBodySize, this.maxBodySize),
 					pick(other.contract, this.contract),
-					(this.retry != null) ? this.retry.overriddenBy(other.retry) : other.retry);
+					(this.retry != null) ? this.retry.overriddenBy(other.retry) : other.retry,
+					(this.hedge != null) ? this.hedge.overriddenBy(other.hedge) : other.hedge);
 		}
 
 	}
@@ -203,6 +208,37 @@ public record DependenciesProperties(@Nullable Settings defaults,
 			return new Retry(pick(other.maxAttempts, this.maxAttempts), pick(other.initialBackoff, this.initialBackoff),
 					pick(other.maxBackoff, this.maxBackoff), pick(other.budgetRatio, this.budgetRatio),
 					pick(other.budgetMax, this.budgetMax));
+		}
+
+	}
+
+	/**
+	 * Hedged reads (opt-in): when a read has not answered within its measured p95 (or, until enough calls were
+	 * measured, the configured delay), one more attempt is sent and the first good answer wins; each hedge takes a
+	 * place in the dependency's retry budget.
+	 *
+	 * @param enabled whether reads are hedged; built-in false
+	 * @param delay the delay until the percentile is measured (and always, with {@code percentile} 0); built-in 100ms
+	 * @param percentile the measured percentile of successful calls a read has before it is hedged, in (0, 1), or 0
+	 * for the fixed delay; built-in 0.95
+	 */
+	public record Hedge(@Nullable Boolean enabled, @Nullable Duration delay, @Nullable Double percentile) {
+
+		static final Hedge BUILT_IN = new Hedge(false, Duration.ofMillis(100), 0.95);
+
+		void check(String prefix) {
+			positive(prefix + ".delay", this.delay);
+			if (this.percentile != null && !(this.percentile == 0 || (this.percentile > 0 && this.percentile < 1))) {
+				throw new IllegalArgumentException(prefix + ".percentile must be 0 or in (0, 1), but was " + this.percentile);
+			}
+		}
+
+		Hedge overriddenBy(@Nullable Hedge other) {
+			if (other == null) {
+				return this;
+			}
+			return new Hedge(pick(other.enabled, this.enabled), pick(other.delay, this.delay),
+					pick(other.percentile, this.percentile));
 		}
 
 	}

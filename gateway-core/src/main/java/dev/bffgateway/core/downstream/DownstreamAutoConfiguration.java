@@ -4,10 +4,14 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 import dev.bffgateway.core.downstream.DependenciesProperties.Settings;
+import dev.bffgateway.core.aggregation.AggregationAutoConfiguration;
 import dev.bffgateway.core.resilience.BudgetedRetry;
+import dev.bffgateway.core.resilience.Hedge;
 import dev.bffgateway.core.resilience.RetryBudget;
 import dev.bffgateway.core.routing.DependencyRoutes;
 import dev.bffgateway.core.routing.Route;
@@ -22,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 import io.micrometer.core.instrument.Tags;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -60,6 +65,12 @@ public final class DownstreamAutoConfiguration {
 	/** Retries of dependency reads, by outcome; the budget's remaining places as {@code .budget}. */
 	static final String RETRIES_METER = "bff.downstream.retries";
 
+	/** Hedged reads, by outcome. */
+	static final String HEDGES_METER = "bff.downstream.hedges";
+
+	/** Successful calls measured before a hedged read waits for their p95 rather than the configured delay. */
+	private static final long HEDGE_MINIMUM_CALLS = 50;
+
 	/** How far back a dependency's requests count towards its retry budget. */
 	private static final Duration BUDGET_WINDOW = Duration.ofSeconds(10);
 
@@ -81,7 +92,8 @@ public final class DownstreamAutoConfiguration {
 	Downstream downstream(DependenciesProperties dependencies, RestClient.Builder restClientBuilder,
 			HttpClientSettings httpSettings, CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads,
 			Strangler strangler, RouteTables tables, MeterRegistry meters, ObjectProvider<JsonMapper> json,
-			ResourceLoader resources, @Value("${gateway.security.user-header:X-User-Id}") String userHeader) {
+			ResourceLoader resources, @Value("${gateway.security.user-header:X-User-Id}") String userHeader,
+			@Qualifier(AggregationAutoConfiguration.FAN_OUT_EXECUTOR) ObjectProvider<ExecutorService> fanOut) {
 		JsonMapper mapper = json.getIfAvailable(JsonMapper::shared);
 		List<DownstreamClient> clients = new ArrayList<>();
 		for (String name : dependencies.names()) {
@@ -97,8 +109,8 @@ public final class DownstreamAutoConfiguration {
 			DownstreamClient.Body body = new DownstreamClient.Body(mapper, settings.maxBodySize().toBytes(),
 					contract(name, settings.contract(), resources));
 			clients.add(new DownstreamClient(name, restClient(restClientBuilder, httpSettings, settings.baseUrl(),
-					settings, pool), breakers.circuitBreaker(name), bulkhead, strangling, retry(name, settings, meters),
-					meters, userHeader, body));
+					settings, pool), breakers.circuitBreaker(name), bulkhead, strangling,
+					attempts(name, settings, meters, fanOut), meters, userHeader, body));
 		}
 		return new Downstream(clients);
 	}
@@ -113,14 +125,25 @@ public final class DownstreamAutoConfiguration {
 				resources);
 	}
 
-	/** The dependency's retries: its own budget over the last 10 s of its requests. */
-	private static BudgetedRetry retry(String name, Settings settings, MeterRegistry meters) {
+	/** The dependency's retries and hedges: one budget over the last 10 s of its requests. */
+	private static DownstreamClient.Attempts attempts(String name, Settings settings, MeterRegistry meters,
+			ObjectProvider<ExecutorService> executor) {
 		DependenciesProperties.Retry retry = settings.retry();
 		RetryBudget budget = new RetryBudget(retry.budgetRatio(), retry.budgetMax(), BUDGET_WINDOW, System::nanoTime);
-		return new BudgetedRetry(name,
+		Tags tags = Tags.of("dependency", name);
+		BudgetedRetry retries = new BudgetedRetry(name,
 				new BudgetedRetry.Policy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), budget,
 				DownstreamClient::noAnswer, (answer) -> ((DownstreamClient.Answer<?>) answer).retryable(),
-				() -> ThreadLocalRandom.current().nextDouble(), meters, RETRIES_METER, Tags.of("dependency", name));
+				() -> ThreadLocalRandom.current().nextDouble(), meters, RETRIES_METER, tags);
+		DependenciesProperties.Hedge hedge = settings.hedge();
+		if (!Boolean.TRUE.equals(hedge.enabled())) {
+			return new DownstreamClient.Attempts(retries, null);
+		}
+		Supplier<Duration> delay = (hedge.percentile() == 0) ? hedge::delay
+				: new HedgeDelay(() -> meters.find(DownstreamClient.CALLS_METER).tags(tags).tag("outcome", "success").timer(),
+						hedge.percentile(), hedge.delay(), HEDGE_MINIMUM_CALLS, System::nanoTime);
+		return new DownstreamClient.Attempts(retries,
+				new Hedge(budget, delay, executor.getObject(), meters, HEDGES_METER, tags));
 	}
 
 	private static RestClient restClient(RestClient.Builder builder, HttpClientSettings httpSettings, URI baseUrl,

@@ -11,11 +11,13 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import dev.bffgateway.core.aggregation.Degradation;
 import dev.bffgateway.core.resilience.BudgetedRetry;
+import dev.bffgateway.core.resilience.Hedge;
 import dev.bffgateway.core.routing.Route;
 import dev.bffgateway.core.routing.Side;
 import dev.bffgateway.core.routing.Strangler;
@@ -65,7 +67,9 @@ import org.springframework.web.client.RestClient;
  * request's trace. Redirects are never followed, and the HTTP client never retries on its own: a read that got
  * no answer (a refused connection, one closed before any response byte) or a 502/503/504 is retried by the
  * dependency's {@link BudgetedRetry}, inside its breaker (one call to the breaker, however many attempts; none
- * while it is open) and only with a place in its budget ({@code gateway.dependencies.*.retry}).
+ * while it is open) and only with a place in its budget ({@code gateway.dependencies.*.retry}). With hedging on
+ * ({@code gateway.dependencies.*.hedge.enabled}), a read slower than the p95 of its successful calls gets one more
+ * attempt, within the same budget, and the first good answer wins ({@link Hedge}).
  *
  * <p>Thread-safe.
  */
@@ -99,7 +103,15 @@ public final class DownstreamClient {
 	record Body(JsonMapper json, long maxBytes, @Nullable ResponseContract contract) {
 	}
 
-	private final BudgetedRetry retry;
+	private final Attempts attempts;
+
+	/**
+	 * How a read is attempted: retried within the dependency's budget, and hedged when it is slow (opt-in).
+	 * @param retry the dependency's retries
+	 * @param hedge its hedge, or {@code null} when reads are not hedged
+	 */
+	record Attempts(BudgetedRetry retry, @Nullable Hedge hedge) {
+	}
 
 	/**
 	 * A dependency being moved from a legacy system to a new service: the new side's client, the strangler, and
@@ -109,9 +121,9 @@ public final class DownstreamClient {
 	}
 
 	DownstreamClient(String name, RestClient restClient, CircuitBreaker breaker, Bulkhead bulkhead,
-			@Nullable Strangling strangling, BudgetedRetry retry, MeterRegistry meters, String userHeader, Body body) {
+			@Nullable Strangling strangling, Attempts attempts, MeterRegistry meters, String userHeader, Body body) {
 		this.name = Objects.requireNonNull(name, "name");
-		this.retry = retry;
+		this.attempts = attempts;
 		this.body = body;
 		this.userHeader = userHeader;
 		this.restClient = restClient;
@@ -127,6 +139,8 @@ public final class DownstreamClient {
 	private Timer timer(MeterRegistry meters, String outcome) {
 		return Timer.builder(CALLS_METER)
 			.description("Calls to a dependency, by outcome")
+			// the p95 of successful calls is what a hedged read waits before it hedges
+			.publishPercentiles("success".equals(outcome) ? new double[] { 0.95 } : null)
 			.tag("dependency", this.name)
 			.tag("outcome", outcome)
 			.register(meters);
@@ -258,7 +272,7 @@ public final class DownstreamClient {
 	/** One call to one side, under the bulkhead: any answer is returned, a body only read for a success. */
 	private <T> Answer<T> fetch(RestClient client, @Nullable String userId, Class<T> type, String uriTemplate,
 			Object... uriVariables) throws Exception {
-		return this.retry.call(() -> this.bulkhead.executeCallable(() -> client.get()
+		Callable<Answer<T>> attempt = () -> this.bulkhead.executeCallable(() -> client.get()
 			.uri(uriTemplate, uriVariables)
 			.accept(MediaType.APPLICATION_JSON)
 			.headers((headers) -> {
@@ -272,7 +286,12 @@ public final class DownstreamClient {
 					return new Answer<T>(status, null, retryAfter(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)));
 				}
 				return new Answer<>(status, read(response, type), null);
-			})));
+			}));
+		Hedge hedge = this.attempts.hedge();
+		if (hedge == null) {
+			return this.attempts.retry().call(attempt);
+		}
+		return this.attempts.retry().call(() -> hedge.call(attempt, (answer) -> !answer.serverFailure()));
 	}
 
 	/**

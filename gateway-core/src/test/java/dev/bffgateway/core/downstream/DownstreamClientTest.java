@@ -6,6 +6,7 @@ import java.util.stream.IntStream;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.bffgateway.core.aggregation.AggregationAutoConfiguration;
 import dev.bffgateway.core.aggregation.Degradation;
 import dev.bffgateway.core.resilience.ResilienceAutoConfiguration;
 import dev.bffgateway.core.routing.RoutingAutoConfiguration;
@@ -160,6 +161,35 @@ class DownstreamClientTest {
 			assertThat(stub.findAll(getRequestedFor(urlPathEqualTo("/accounts/slow-once")))).hasSize(1);
 			assertThat(retries(context, "retried")).isEqualTo(1);
 		});
+	}
+
+	@Test
+	void aSlowReadIsHedgedAndTheFasterAnswerWins() {
+		stub.stubFor(get("/accounts/7").willReturn(okJson("{\"id\":\"7\"}")));
+		stub.stubFor(get("/accounts/42").inScenario("slow-first").whenScenarioStateIs(Scenario.STARTED)
+			.willReturn(okJson("{\"id\":\"42\",\"attempt\":\"first\"}").withFixedDelay(2_000))
+			.willSetStateTo("fast"));
+		stub.stubFor(get("/accounts/42").inScenario("slow-first").whenScenarioStateIs("fast")
+			.willReturn(okJson("{\"id\":\"42\",\"attempt\":\"hedge\"}")));
+		this.runner.withConfiguration(AutoConfigurations.of(AggregationAutoConfiguration.class))
+			.withPropertyValues("gateway.dependencies.instances.account.base-url=" + stub.baseUrl(),
+					"gateway.dependencies.instances.account.read-timeout=5s", "gateway.dependencies.instances.account.contract=none",
+					"gateway.dependencies.instances.account.hedge.enabled=true",
+					"gateway.dependencies.instances.account.hedge.percentile=0",
+					"gateway.dependencies.instances.account.hedge.delay=50ms",
+					"resilience4j.bulkhead.instances.account.max-concurrent-calls=10")
+			.run((context) -> {
+				for (int i = 0; i < 10; i++) {
+					client(context).get(JsonNode.class, "/accounts/{id}", "7");
+				}
+
+				JsonNode account = client(context).get(JsonNode.class, "/accounts/{id}", "42");
+
+				assertThat(account.get("attempt").asString()).isEqualTo("hedge");
+				assertThat(stub.findAll(getRequestedFor(urlPathEqualTo("/accounts/42")))).hasSize(2);
+				assertThat(context.getBean(MeterRegistry.class).get("bff.downstream.hedges")
+					.tags("dependency", "account", "outcome", "won").counter().count()).isEqualTo(1);
+			});
 	}
 
 	@Test

@@ -86,7 +86,7 @@ class DownstreamContractTest {
 				new RetryBudget(0.2, 0, Duration.ofSeconds(10), System::nanoTime), (failure) -> false, (answer) -> null,
 				() -> 0, this.meters, "bff.downstream.retries", Tags.of("dependency", name));
 		return new DownstreamClient(name, rest, CircuitBreaker.ofDefaults(name), Bulkhead.ofDefaults(name), null,
-				once, this.meters, "X-User-Id",
+				new DownstreamClient.Attempts(once, null), this.meters, "X-User-Id",
 				new DownstreamClient.Body(JsonMapper.shared(), maxBytes, contract));
 	}
 
