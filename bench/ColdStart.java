@@ -32,7 +32,12 @@ public final class ColdStart {
 	private static void run(String[] args) throws Exception {
 		HttpServer stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		stub.createContext("/", (exchange) -> {
-			byte[] body = "{\"id\":\"42\"}".getBytes(StandardCharsets.UTF_8);
+			// answers that keep the downstream contracts (README), so the dashboard is whole, not degraded
+			String path = exchange.getRequestURI().getPath();
+			String json = path.endsWith("/activity")
+					? "{\"userId\":\"42\",\"items\":[{\"id\":\"a1\",\"type\":\"login\",\"at\":\"2026-11-25T08:12:00Z\"}]}"
+					: path.startsWith("/accounts/") ? "{\"id\":\"42\",\"status\":\"active\"}" : "{\"id\":\"42\"}";
+			byte[] body = json.getBytes(StandardCharsets.UTF_8);
 			exchange.getResponseHeaders().set("Content-Type", "application/json");
 			exchange.sendResponseHeaders(200, body.length);
 			try (OutputStream out = exchange.getResponseBody()) {

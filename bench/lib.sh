@@ -109,9 +109,9 @@ start_delay_stub() { # port delay-ms...
     for ms in "${@:2}"; do
       local s
       s=$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')
-      echo "    location ~ ^/d$ms/users/(?<id>[^/]+)/activity\$ { echo_sleep $s; echo -n '{\"items\":[{\"id\":\"a1\",\"type\":\"login\"},{\"id\":\"a2\",\"type\":\"purchase\"}]}'; }"
+      echo "    location ~ ^/d$ms/users/(?<id>[^/]+)/activity\$ { echo_sleep $s; echo -n '{\"userId\":\"\$id\",\"items\":[{\"id\":\"a1\",\"type\":\"login\",\"at\":\"2026-11-25T08:12:00Z\"},{\"id\":\"a2\",\"type\":\"purchase\",\"at\":\"2026-11-25T18:04:00Z\"}]}'; }"
       echo "    location ~ ^/d$ms/users/(?<id>[^/]+)\$ { echo_sleep $s; echo -n '{\"id\":\"\$id\",\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\",\"tier\":\"gold\"}'; }"
-      echo "    location ~ ^/d$ms/accounts/(?<id>[^/]+)\$ { echo_sleep $s; echo -n '{\"id\":\"\$id\",\"balance\":{\"amount\":\"12.50\",\"currency\":\"EUR\"},\"iban\":\"DE89370400440532013000\"}'; }"
+      echo "    location ~ ^/d$ms/accounts/(?<id>[^/]+)\$ { echo_sleep $s; echo -n '{\"id\":\"\$id\",\"status\":\"active\",\"balance\":{\"amount\":\"12.50\",\"currency\":\"EUR\"},\"iban\":\"DE89370400440532013000\"}'; }"
     done
     echo "  }"
     echo "}"
