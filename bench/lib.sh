@@ -194,12 +194,13 @@ wrk_rps() { # url [connections] [extra wrk args...]
   done | median
 }
 
-# hey at a fixed rate: prints "<p50 ms> <p99 ms>" (medians over $runs runs, after a warm-up)
+# hey at a fixed rate: prints "<p50 ms> <p99 ms>" (medians over $runs runs, after a warm-up), and " <p95 ms>" after
+# them when HEY_P95=1
 hey_at() { # rate url [hey args...]; HEY_WORKERS (default 20) workers share the rate
   local rate=$1 url=$2 workers=${HEY_WORKERS:-20}
   local per=$((rate / workers))
   pin "$load_cpus" hey -z "${warmup}s" -c "$workers" -q "$per" "${@:3}" "$url" >/dev/null
-  local p50s=() p99s=()
+  local p50s=() p99s=() p95s=()
   for _ in $(seq "$runs"); do
     local report
     report=$(pin "$load_cpus" hey -z "${duration}s" -c "$workers" -q "$per" "${@:3}" "$url")
@@ -209,8 +210,13 @@ hey_at() { # rate url [hey args...]; HEY_WORKERS (default 20) workers share the 
     fi
     p50s+=("$(awk '/ 50% in/ { printf "%.3f", $3 * 1000 }' <<<"$report")")
     p99s+=("$(awk '/ 99% in/ { printf "%.3f", $3 * 1000 }' <<<"$report")")
+    p95s+=("$(awk '/ 95% in/ { printf "%.3f", $3 * 1000 }' <<<"$report")")
   done
-  echo "$(printf '%s\n' "${p50s[@]}" | median) $(printf '%s\n' "${p99s[@]}" | median)"
+  if [ -n "${HEY_P95:-}" ]; then
+    echo "$(printf '%s\n' "${p50s[@]}" | median) $(printf '%s\n' "${p99s[@]}" | median) $(printf '%s\n' "${p95s[@]}" | median)"
+  else
+    echo "$(printf '%s\n' "${p50s[@]}" | median) $(printf '%s\n' "${p99s[@]}" | median)"
+  fi
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

@@ -12,7 +12,7 @@ table=bench/out/table.md
   echo "| Measure | Goal | Result | Ratio | Verdict | Date | Command |"
   echo "|---|---|---|---|---|---|---|"
 } >"$table"
-for script in proxy.sh dashboard.sh split.sh lambda-cold-start.sh jmh.sh; do
+for script in proxy.sh dashboard.sh hedging.sh split.sh lambda-cold-start.sh jmh.sh; do
   if [ "$script" = lambda-cold-start.sh ] && [ -n "${SKIP_COLD_START:-}" ]; then
     echo "== bench/$script skipped (SKIP_COLD_START: it needs JDK 25+)" >&2
     continue
