@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.bffgateway.web.WebBffApplication;
 import dev.bffgateway.web.WebBffLambdaHandler;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +33,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -126,6 +130,32 @@ class WebParityTest {
 			assertThat(response.status()).isEqualTo(200);
 			assertThat(response.json()).isEqualTo(WebDashboardScenariosTest.expectedDashboard(List.of(dependency)));
 		}
+	}
+
+	/**
+	 * An account service that closes every other connection without answering: on every edge the retry (within
+	 * the budget recent traffic gives) gets the answer, and the dashboard is whole. Two account requests per
+	 * dashboard, never more.
+	 */
+	@Test
+	void aReadWithoutAnAnswerIsRetriedWithinTheBudgetOnEveryEdge() {
+		for (int i = 0; i < 10; i++) { // recent traffic, so each edge's budget has a place for a retry
+			sameOnEveryEdge(Edge.Request.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID)));
+		}
+		String path = Downstreams.path("account");
+		Downstreams.ACCOUNT.stubFor(get(urlPathEqualTo(path)).atPriority(1).inScenario("every other")
+			.whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE))
+			.willSetStateTo("answering"));
+		Downstreams.ACCOUNT.stubFor(get(urlPathEqualTo(path)).atPriority(1).inScenario("every other")
+			.whenScenarioStateIs("answering").willReturn(okJson(Downstreams.contract("account")))
+			.willSetStateTo(Scenario.STARTED));
+		Downstreams.ACCOUNT.resetRequests();
+
+		Edge.Response response = sameOnEveryEdge(Edge.Request.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID)));
+
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.json()).isEqualTo(WebDashboardScenariosTest.expectedDashboard(List.of()));
+		assertThat(Downstreams.ACCOUNT.findAll(getRequestedFor(urlPathEqualTo(path)))).hasSize(2 * this.edges.size());
 	}
 
 	@Test
