@@ -7,7 +7,12 @@ import dev.bffgateway.core.routing.RouteTables;
 import dev.bffgateway.core.routing.RoutesProperties;
 import dev.bffgateway.core.routing.RoutingAutoConfiguration;
 import dev.bffgateway.core.routing.Strangler;
-import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.core5.http.EntityDetails;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -39,7 +44,8 @@ import org.springframework.web.servlet.function.ServerResponse;
  * (measured in bench/proxy.sh, the JDK client's selector thread and asynchronous hand-offs cost several times
  * more per request), with Boot's {@code spring.http.clients.*} settings (redirects handed back to the client,
  * bounded waits), a pool sized for real concurrency ({@code gateway.routes.max-connections-per-backend}; Apache's
- * own default, 5 per backend, starves it) and no transparent decompression: a proxy passes bodies as they are.
+ * own default, 5 per backend, starves it), no transparent decompression (a proxy passes bodies as they are) and
+ * no headers of its own: no {@code User-Agent} where the client sent none, no {@code Connection: keep-alive}.
  */
 @AutoConfiguration(after = { RoutingAutoConfiguration.class, HttpClientAutoConfiguration.class,
 		RestClientAutoConfiguration.class }, before = GatewayServerMvcAutoConfiguration.class)
@@ -62,19 +68,32 @@ public final class ProxyAutoConfiguration {
 		return new ProxyRequestFactory(PooledHttpClient
 			.configure(ClientHttpRequestFactoryBuilder.httpComponents(), perBackend,
 					Math.max(perBackend, MAX_CONNECTIONS_TOTAL), POOL_WAIT)
-			.withHttpClientCustomizer(HttpClientBuilder::disableContentCompression)
+			.withHttpClientCustomizer((client) -> client.disableContentCompression()
+				.disableDefaultUserAgent()
+				.addRequestInterceptorLast(ProxyAutoConfiguration::noDefaultKeepAlive))
 			.build(settings));
 	}
 
 	/**
 	 * Gateway MVC's exchange, on a client of its own: Boot's builder (observation, trace propagation) cloned,
-	 * with the proxy's request factory.
+	 * with the proxy's request factory; made faithful to what the client sent ({@link FaithfulProxyExchange}).
 	 */
 	@Bean
 	ProxyExchange proxyExchange(RestClient.Builder builder, ProxyRequestFactory proxyRequestFactory,
 			GatewayMvcProperties properties) {
-		return new RestClientProxyExchange(builder.clone().requestFactory(proxyRequestFactory.factory()).build(),
-				properties);
+		return new FaithfulProxyExchange(new RestClientProxyExchange(
+				builder.clone().requestFactory(proxyRequestFactory.factory()).build(), properties));
+	}
+
+	/**
+	 * Apache marks every HTTP/1.1 request {@code Connection: keep-alive}, which HTTP/1.1 means without saying; the
+	 * backend gets the request without it, as from nginx. A client's own {@code Connection} never gets here.
+	 */
+	private static void noDefaultKeepAlive(HttpRequest request, @Nullable EntityDetails entity, HttpContext context) {
+		Header connection = request.getFirstHeader(HttpHeaders.CONNECTION);
+		if (connection != null && "keep-alive".equalsIgnoreCase(connection.getValue())) {
+			request.removeHeaders(HttpHeaders.CONNECTION);
+		}
 	}
 
 	/** The proxy's request factory, closed with the context. */

@@ -1,5 +1,6 @@
 package dev.bffgateway.core.proxy;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -94,6 +95,11 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 	public ServerResponse handle(ServerRequest request) throws Exception {
 		Route route = (Route) request.attribute(ROUTE_ATTRIBUTE)
 			.orElseThrow(() -> new IllegalStateException("strangler handler without a matched route"));
+		if (!parametersReadable(request)) {
+			return ServerResponse.badRequest()
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The query could not be parsed."));
+		}
 		Strangler.Served<ServerResponse> served;
 		try {
 			served = this.strangler.serve(route, stickyKey(route.sticky(), request), forced(request),
@@ -110,6 +116,23 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 			return response;
 		}
 		return shaped(route, served.side(), response, request, shaper);
+	}
+
+	/**
+	 * Claims the body as a stream, then reads the parameters once: Gateway MVC reads them to rebuild the query
+	 * ({@link FaithfulProxyExchange} then sends the one received instead), and with the stream claimed first the
+	 * container never parses a form body, so the backend gets its bytes. A query the container cannot parse (Tomcat
+	 * refuses a pair with an empty name, {@code ?=x}) is the client's error, not a side's failure.
+	 */
+	private static boolean parametersReadable(ServerRequest request) throws IOException {
+		request.servletRequest().getInputStream();
+		try {
+			request.servletRequest().getParameterMap();
+			return true;
+		}
+		catch (IllegalStateException | IllegalArgumentException ex) {
+			return false;
+		}
 	}
 
 	private @Nullable Side forced(ServerRequest request) {

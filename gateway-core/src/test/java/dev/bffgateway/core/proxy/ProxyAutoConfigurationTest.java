@@ -12,7 +12,6 @@ import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfigura
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.cloud.gateway.server.mvc.config.GatewayMvcProperties;
 import org.springframework.cloud.gateway.server.mvc.handler.ProxyExchange;
-import org.springframework.cloud.gateway.server.mvc.handler.RestClientProxyExchange;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 
@@ -35,7 +34,7 @@ class ProxyAutoConfigurationTest {
 				.isInstanceOf(HttpComponentsClientHttpRequestFactory.class);
 			// Gateway MVC puts any ClientHttpRequestFactory bean on Boot's shared RestClient.Builder
 			assertThat(context.getBeansOfType(ClientHttpRequestFactory.class)).isEmpty();
-			assertThat(context.getBean(ProxyExchange.class)).isInstanceOf(RestClientProxyExchange.class);
+			assertThat(context.getBean(ProxyExchange.class)).isInstanceOf(FaithfulProxyExchange.class);
 		});
 	}
 
