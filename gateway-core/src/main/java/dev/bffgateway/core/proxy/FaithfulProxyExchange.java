@@ -3,6 +3,7 @@ package dev.bffgateway.core.proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -50,8 +51,8 @@ final class FaithfulProxyExchange implements ProxyExchange {
 
 	/**
 	 * The headers Gateway MVC's filters kept, in the order the client sent them (the servlet view of the headers
-	 * moves {@code Content-Type} last), with {@code Content-Type} as received; those the filters added
-	 * ({@code Forwarded}, {@code X-Forwarded-*}) follow.
+	 * moves {@code Content-Type} last), with {@code Content-Type} as received and {@code Content-Length} only if
+	 * the client sent one; those the filters added ({@code Forwarded}, {@code X-Forwarded-*}) follow.
 	 */
 	private static HttpHeaders asReceived(HttpHeaders filtered, HttpServletRequest servlet) {
 		HttpHeaders headers = new HttpHeaders();
@@ -59,12 +60,21 @@ final class FaithfulProxyExchange implements ProxyExchange {
 			if (name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)) {
 				headers.put(name, Collections.list(servlet.getHeaders(name)));
 			}
+			else if (name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)) {
+				// the client's on the container; on Lambda the body's own length (an event's header can be stale)
+				long length = servlet.getContentLengthLong();
+				if (length >= 0) {
+					headers.put(name, List.of(Long.toString(length)));
+				}
+			}
 			else if (filtered.containsHeader(name)) {
 				headers.put(name, filtered.get(name));
 			}
 		}
 		filtered.forEach((name, values) -> {
-			if (!headers.containsHeader(name)) {
+			// framing is the client's only: Spring's view of the request adds a Content-Length of its own
+			if (!headers.containsHeader(name) && !name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)
+					&& !name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)) {
 				headers.put(name, values);
 			}
 		});

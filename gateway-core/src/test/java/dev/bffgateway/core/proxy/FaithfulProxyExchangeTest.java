@@ -20,7 +20,8 @@ class FaithfulProxyExchangeTest {
 
 	@Test
 	void anEmptyQueryStaysEmpty() {
-		assertThat(FaithfulProxyExchange.withQueryAsReceived(REBUILT, "")).hasToString("http://legacy.internal:8080/api/a%20b?");
+		assertThat(FaithfulProxyExchange.withQueryAsReceived(REBUILT, ""))
+			.hasToString("http://legacy.internal:8080/api/a%20b?");
 	}
 
 	@Test
