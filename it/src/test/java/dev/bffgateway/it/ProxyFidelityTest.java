@@ -25,6 +25,7 @@ import dev.bffgateway.it.RecordingBackend.Recorded;
 import dev.bffgateway.web.WebBffApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -110,6 +111,12 @@ class ProxyFidelityTest extends ContainerTestSupport {
 		}
 	}
 
+	/** Nothing left from an earlier test: every request a test sends is recorded before its answer arrives. */
+	@BeforeEach
+	void nothingPending() {
+		BACKEND.clear();
+	}
+
 	/** A request exactly as a client writes it (the {@code Host} and {@code Connection: close} lines added). */
 	record Request(String name, String method, String target, List<String> headers, byte[] body, boolean chunked) {
 
@@ -154,7 +161,8 @@ class ProxyFidelityTest extends ContainerTestSupport {
 			gzip.write(utf8("{\"compressed\":true,\"text\":\"" + "ab".repeat(500) + "\"}"));
 		}
 		String multipart = "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--XyZ\r\n"
-				+ "Content-Disposition: form-data; name=\"file\"; filename=\"f.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+				+ "Content-Disposition: form-data; name=\"file\"; filename=\"f.bin\"\r\n"
+				+ "Content-Type: application/octet-stream\r\n\r\n"
 				+ "\u0000\u0001binary\r\n--XyZ--\r\n";
 		return Stream.of(
 				request("plain GET", "GET", "/pub/plain"),
@@ -215,26 +223,24 @@ class ProxyFidelityTest extends ContainerTestSupport {
 
 		assertThat(viaBff.status()).isEqualTo(viaNginx.status());
 		assertThat(throughBff.requestLine()).isEqualTo(throughNginx.requestLine());
-		assertThat(otherHeaders(throughBff, ADDED)).as("headers").containsExactlyElementsOf(expectedThroughBff(request, throughNginx));
+		assertThat(otherHeaders(throughBff, ADDED)).as("headers")
+			.containsExactlyElementsOf(expectedThroughBff(request, throughNginx));
 		assertThat(throughBff.values("Host")).isEqualTo(throughNginx.values("Host"));
 		if (request.chunked()) {
-			// streamed as it comes; nginx sends a body it has wholly read already with a length instead
+			// a difference: streamed as it comes; nginx sends a body it has already wholly read with a length
+			assertThat(throughBff.framing()).isEqualTo("chunked");
 			assertThat(throughBff.values("Transfer-Encoding")).containsExactly("chunked");
 			assertThat(throughBff.values("Content-Length")).isEmpty();
 		}
 		else if (request.method().equals("DELETE") && throughNginx.framing().equals("none")) {
-			// Apache HttpClient declares an empty body on a DELETE without one
+			// a difference: Apache HttpClient declares an empty body on a DELETE without one
+			assertThat(throughBff.framing()).isEqualTo("length");
 			assertThat(throughBff.values("Content-Length")).containsExactly("0");
 		}
 		else {
+			assertThat(throughBff.framing()).isEqualTo(throughNginx.framing());
 			assertThat(throughBff.values("Transfer-Encoding")).isEqualTo(throughNginx.values("Transfer-Encoding"));
 			assertThat(throughBff.values("Content-Length")).isEqualTo(throughNginx.values("Content-Length"));
-		}
-		if (request.chunked()) {
-			assertThat(throughBff.framing()).isEqualTo("chunked");
-		}
-		else if (!(request.method().equals("DELETE") && throughNginx.framing().equals("none"))) {
-			assertThat(throughBff.framing()).isEqualTo(throughNginx.framing());
 		}
 		assertThat(throughBff.body()).isEqualTo(throughNginx.body());
 		assertAddedByTheBff(throughBff, request.target().startsWith("/user/"));
@@ -289,18 +295,17 @@ class ProxyFidelityTest extends ContainerTestSupport {
 		}
 	}
 
-	/** Neither proxy sends a request again when the backend closed the connection without answering it. */
+	/**
+	 * The BFF never sends a request again on its own when the backend closed the connection without answering it
+	 * (nginx does, when that connection came from its keep-alive pool).
+	 */
 	@Test
 	void aRequestLeftUnansweredIsNotRetried() throws Exception {
 		Request dropped = withBody("dropped", "PUT", "/pub" + RecordingBackend.DROP, utf8("once"),
 				"Content-Type: text/plain");
 
-		Answer viaNginx = send(nginx.port(), dropped);
-		assertThat(BACKEND.pending()).isOne();
-		BACKEND.take();
 		Answer viaBff = send(this.port, dropped);
 
-		assertThat(viaNginx.status()).isEqualTo(502);
 		assertThat(viaBff.status()).isEqualTo(502);
 		assertThat(BACKEND.pending()).isOne();
 		assertThat(BACKEND.take().body()).isEqualTo(utf8("once"));

@@ -77,6 +77,11 @@ final class RecordingBackend implements AutoCloseable {
 		return next;
 	}
 
+	/** Forgets every request received and not yet taken. */
+	void clear() {
+		this.recorded.clear();
+	}
+
 	/** @return how many requests were received and not yet taken */
 	int pending() {
 		return this.recorded.size();
