@@ -1,10 +1,5 @@
 package dev.bffgateway.it;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import dev.bffgateway.partner.PartnerBffApplication;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,9 +39,7 @@ class PartnerRoutesTest extends ContainerTestSupport {
 	}
 
 	static String routesFile() {
-		try {
-			Path file = Files.createTempDirectory("partner-routes").resolve("partner-bff.yml");
-			Files.writeString(file, """
+		return Strangled.routesFile("partner-bff.yml", """
 					routes:
 					  - id: orders
 					    paths: [/orders/**]
@@ -66,13 +59,7 @@ class PartnerRoutesTest extends ContainerTestSupport {
 					    weight: 0
 					    auth: none
 					    shape: passthrough
-					""".formatted(Strangled.LEGACY.baseUrl()));
-			file.toFile().deleteOnExit();
-			return file.toString();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+					""".formatted(Strangled.LEGACY.baseUrl())).toString();
 	}
 
 	@BeforeEach

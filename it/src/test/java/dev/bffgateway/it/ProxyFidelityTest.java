@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,9 +71,7 @@ class ProxyFidelityTest extends ContainerTestSupport {
 	}
 
 	private static Path routesFile() {
-		try {
-			Path file = Files.createTempDirectory("fidelity").resolve("web-bff.yml");
-			Files.writeString(file, """
+		return Strangled.routesFile("web-bff.yml", """
 					routes:
 					  - id: public
 					    paths: [/pub/**]
@@ -82,19 +79,12 @@ class ProxyFidelityTest extends ContainerTestSupport {
 					    new-uri: %1$s
 					    weight: 0
 					    auth: none
-					  - id: user
+					  - id: signed-in
 					    paths: [/user/**]
 					    legacy-uri: %1$s
 					    new-uri: %1$s
 					    weight: 0
 					""".formatted(BACKEND.baseUrl()));
-			file.toFile().deleteOnExit();
-			file.getParent().toFile().deleteOnExit();
-			return file;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	@BeforeAll

@@ -28,10 +28,15 @@ final class Strangled {
 	}
 
 	private static Path createRoutesFile() {
+		return routesFile("web-bff.yml", table(30));
+	}
+
+	/** A routes file of its own, in a fresh temporary folder, removed when the JVM exits. */
+	static Path routesFile(String name, String content) {
 		try {
 			Path dir = Files.createTempDirectory("routes");
-			Path file = dir.resolve("web-bff.yml");
-			Files.writeString(file, table(30));
+			Path file = dir.resolve(name);
+			Files.writeString(file, content);
 			dir.toFile().deleteOnExit();
 			file.toFile().deleteOnExit();
 			return file;

@@ -84,7 +84,7 @@ public final class DownstreamAutoConfiguration {
 				routes.add(Route.dependency(name, settings.baseUrl(), settings.newBaseUrl(), settings.weight()));
 			}
 		}
-		return new DependencyRoutes(routes);
+		return new DependencyRoutes(routes, dependencies.names());
 	}
 
 	@Bean

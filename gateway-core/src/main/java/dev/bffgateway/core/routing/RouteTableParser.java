@@ -84,6 +84,8 @@ final class RouteTableParser {
 
 	private final Map<String, Route> dependencies;
 
+	private final Set<String> dependencyNames;
+
 	private final @Nullable Set<String> breakerConfigs;
 
 	/** A parser for tables without strangled dependencies, taking any breaker config name. */
@@ -97,9 +99,23 @@ final class RouteTableParser {
 	 * @param breakerConfigs the breaker configs a route may name, or {@code null} to take any
 	 */
 	RouteTableParser(Collection<Route> dependencies, @Nullable Set<String> breakerConfigs) {
+		this(dependencies, Set.of(), breakerConfigs);
+	}
+
+	/**
+	 * @param dependencies the strangled dependencies as configured at startup; a table holds each, with the weight
+	 * and breaker config its file gives, if any
+	 * @param dependencyNames every dependency's name, strangled or not: no route may take one, since a route's
+	 * breakers and metrics would be the dependency's
+	 * @param breakerConfigs the breaker configs a route may name, or {@code null} to take any
+	 */
+	RouteTableParser(Collection<Route> dependencies, Set<String> dependencyNames, @Nullable Set<String> breakerConfigs) {
 		Map<String, Route> byId = new LinkedHashMap<>();
 		dependencies.forEach((dependency) -> byId.put(dependency.id(), dependency));
 		this.dependencies = Collections.unmodifiableMap(byId);
+		Set<String> names = new HashSet<>(dependencyNames);
+		names.addAll(byId.keySet());
+		this.dependencyNames = Set.copyOf(names);
 		this.breakerConfigs = (breakerConfigs != null) ? Set.copyOf(breakerConfigs) : null;
 	}
 
@@ -122,7 +138,7 @@ final class RouteTableParser {
 				throw new InvalidRouteTableException(
 						source + ": routes[" + i + "].id must be unique, but '" + route.id() + "' repeats");
 			}
-			if (this.dependencies.containsKey(route.id())) {
+			if (this.dependencyNames.contains(route.id())) {
 				throw new InvalidRouteTableException(source + ": routes[" + i + "].id must not be a dependency's name ("
 						+ "a route's breakers and metrics share one namespace with the dependencies'), but was '"
 						+ route.id() + "'");

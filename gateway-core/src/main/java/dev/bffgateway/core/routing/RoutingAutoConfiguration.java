@@ -50,9 +50,11 @@ public final class RoutingAutoConfiguration {
 	RouteTables routeTables(RoutesSource source, Clock clock, ObjectProvider<DependencyRoutes> dependencies,
 			CircuitBreakerProperties breakers) {
 		List<Route> strangled = dependencies.stream().flatMap((d) -> d.routes().stream()).toList();
+		Set<String> names = new TreeSet<>();
+		dependencies.forEach((d) -> names.addAll(d.names()));
 		Set<String> configs = new TreeSet<>(breakers.getConfigs().keySet());
 		configs.add(Route.DEFAULT_BREAKER);
-		return new RouteTables(source, new RouteTableParser(strangled, configs), clock);
+		return new RouteTables(source, new RouteTableParser(strangled, names, configs), clock);
 	}
 
 	/** {@code bff.strangler.reloads.rejected} and {@code bff.strangler.table.version}, for alerting on bad edits. */

@@ -244,6 +244,18 @@ class RouteTableParserTest {
 					+ "one namespace with the dependencies'), but was 'ledger'");
 	}
 
+	/** A dependency that is not strangled still owns its name: its breaker is called that, and a route's would be. */
+	@Test
+	void aRouteIdMustNotBeTheNameOfADependencyThatIsNotStrangled() {
+		RouteTableParser parser = new RouteTableParser(List.of(), Set.of("user", "activity"), null);
+
+		assertThat(parser.parse(FILE, VALID, 1, NOW).routes()).isNotEmpty();
+		assertThatExceptionOfType(InvalidRouteTableException.class)
+			.isThrownBy(() -> parser.parse(FILE, VALID.replace("id: profile", "id: user"), 1, NOW))
+			.withMessage(FILE + ": routes[2].id must not be a dependency's name (a route's breakers and metrics share "
+					+ "one namespace with the dependencies'), but was 'user'");
+	}
+
 	@Test
 	void aRouteNamesItsBreakerConfig() {
 		RouteTable table = this.strangling.parse(FILE, VALID.replace("    weight: 30\n", "    weight: 30\n    breaker: strict\n"), 1,
