@@ -41,9 +41,31 @@ class HedgeTest {
 		this.executor.shutdownNow();
 	}
 
+	private final CountDownLatch firstEntered = new CountDownLatch(1);
+
+	/**
+	 * A hedge whose delay is asked for only once the first attempt has begun, so attempt number 1 is always the
+	 * first attempt's and never the hedge's (both run on threads of their own).
+	 */
 	private Hedge hedge(Duration delay) {
-		return new Hedge(this.budget, () -> delay, this.executor, this.meters, "bff.downstream.hedges",
-				Tags.of("dependency", "activity"));
+		return new Hedge(this.budget, () -> {
+			try {
+				this.firstEntered.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return delay;
+		}, this.executor, this.meters, "bff.downstream.hedges", Tags.of("dependency", "activity"));
+	}
+
+	/** @return this attempt's number, from 1 */
+	private int enter() {
+		int number = this.attempts.incrementAndGet();
+		if (number == 1) {
+			this.firstEntered.countDown();
+		}
+		return number;
 	}
 
 	private void traffic(int requests) {
@@ -54,7 +76,7 @@ class HedgeTest {
 
 	/** The first attempt waits until released (or interrupted); later ones answer with their number. */
 	private int attempt() throws Exception {
-		int number = this.attempts.incrementAndGet();
+		int number = enter();
 		if (number == 1) {
 			try {
 				this.slowFirst.await();
@@ -110,12 +132,11 @@ class HedgeTest {
 	@Test
 	void aFirstAttemptFailingAfterTheHedgeWasSentLeavesTheHedgesAnswer() throws Exception {
 		traffic(20);
-		AtomicInteger calls = new AtomicInteger();
 		CountDownLatch hedged = new CountDownLatch(1);
 		CountDownLatch firstFailed = new CountDownLatch(1);
 
 		int answer = hedge(Duration.ZERO).call(() -> {
-			if (calls.incrementAndGet() == 1) {
+			if (enter() == 1) {
 				hedged.await();
 				firstFailed.countDown();
 				throw new IOException("reset");
@@ -132,29 +153,27 @@ class HedgeTest {
 	void whenNeitherAnswersWellTheFirstAttemptsOutcomeStands() {
 		traffic(20);
 		IOException first = new IOException("first");
-		AtomicInteger calls = new AtomicInteger();
 		CountDownLatch hedged = new CountDownLatch(1);
 
 		assertThatExceptionOfType(IOException.class).isThrownBy(() -> hedge(Duration.ZERO).call(() -> {
-			if (calls.incrementAndGet() == 1) {
+			if (enter() == 1) {
 				hedged.await();
 				throw first;
 			}
 			hedged.countDown();
 			throw new IOException("hedge");
 		}, (a) -> true)).isSameAs(first);
-		assertThat(calls).hasValue(2);
+		assertThat(this.attempts).hasValue(2);
 	}
 
 	@Test
 	void aBadAnswerDoesNotWin() throws Exception {
 		traffic(20);
-		AtomicInteger calls = new AtomicInteger();
 		CountDownLatch hedged = new CountDownLatch(1);
 		CountDownLatch firstAnswering = new CountDownLatch(1);
 
 		int answer = hedge(Duration.ZERO).call(() -> {
-			if (calls.incrementAndGet() == 1) {
+			if (enter() == 1) {
 				hedged.await();
 				firstAnswering.countDown();
 				return 503;
@@ -171,7 +190,10 @@ class HedgeTest {
 	void anAnswerWithinTheDelayIsTakenAsItIs() throws Exception {
 		traffic(20);
 
-		assertThat(hedge(Duration.ofMinutes(1)).call(() -> 503, (a) -> a < 500))
+		assertThat(hedge(Duration.ofMinutes(1)).call(() -> {
+			enter();
+			return 503;
+		}, (a) -> a < 500))
 			.as("slowness is hedged, a failure is the retry's business").isEqualTo(503);
 	}
 
