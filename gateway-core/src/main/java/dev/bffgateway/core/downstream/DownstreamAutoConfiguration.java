@@ -133,7 +133,7 @@ public final class DownstreamAutoConfiguration {
 		Tags tags = Tags.of("dependency", name);
 		BudgetedRetry retries = new BudgetedRetry(name,
 				new BudgetedRetry.Policy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()), budget,
-				DownstreamClient::noAnswer, (answer) -> ((DownstreamClient.Answer<?>) answer).retryable(),
+				BudgetedRetry::noAnswer, (answer) -> ((DownstreamClient.Answer<?>) answer).retryable(),
 				() -> ThreadLocalRandom.current().nextDouble(), meters, RETRIES_METER, tags);
 		DependenciesProperties.Hedge hedge = settings.hedge();
 		if (!Boolean.TRUE.equals(hedge.enabled())) {

@@ -2,8 +2,6 @@ package dev.bffgateway.core.downstream;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -28,8 +26,6 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.core5.http.NoHttpResponseException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -228,45 +224,15 @@ public final class DownstreamClient {
 	 * A dependency's answer: its status, and the body when the status is a success.
 	 * @param status the HTTP status code
 	 * @param body the body read as the requested type; {@code null} when the status is not a success
+	 * @param retryable the wait a retry of it would take ({@link BudgetedRetry#retryableStatus}), or {@code null}
+	 * when a retry may not replace it
 	 */
-	record Answer<T>(int status, @Nullable T body, @Nullable Duration retryAfter) {
+	record Answer<T>(int status, @Nullable T body, @Nullable Duration retryable) {
 
 		boolean serverFailure() {
 			return this.status >= 500;
 		}
 
-		/** @return the wait a 502, 503 or 504 asks for ({@code ZERO} when it names none), else {@code null} */
-		@Nullable Duration retryable() {
-			if (this.status != 502 && this.status != 503 && this.status != 504) {
-				return null;
-			}
-			return (this.retryAfter != null) ? this.retryAfter : Duration.ZERO;
-		}
-
-	}
-
-	/**
-	 * @return whether a failed attempt got no answer at all, so sending it again cannot do anything twice: the
-	 * connection was refused or could not be opened in time, or closed before any response byte. A read timeout is
-	 * not: the dependency may be working on it, and its time is spent.
-	 */
-	static boolean noAnswer(Throwable failure) {
-		return has(failure, ConnectException.class) || has(failure, ConnectTimeoutException.class)
-				|| has(failure, NoHttpResponseException.class) || has(failure, NoRouteToHostException.class);
-	}
-
-	/** @return a {@code Retry-After} in seconds, or {@code null} when absent or not a number of seconds */
-	private static @Nullable Duration retryAfter(@Nullable String header) {
-		if (header == null) {
-			return null;
-		}
-		try {
-			long seconds = Long.parseLong(header.trim());
-			return (seconds >= 0) ? Duration.ofSeconds(seconds) : null;
-		}
-		catch (NumberFormatException ex) {
-			return null;
-		}
 	}
 
 	/** One call to one side, under the bulkhead: any answer is returned, a body only read for a success. */
@@ -283,7 +249,8 @@ public final class DownstreamClient {
 			.exchange((request, response) -> {
 				int status = response.getStatusCode().value();
 				if (!response.getStatusCode().is2xxSuccessful()) {
-					return new Answer<T>(status, null, retryAfter(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)));
+					return new Answer<T>(status, null, BudgetedRetry.retryableStatus(status,
+							response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)));
 				}
 				return new Answer<>(status, read(response, type), null);
 			}));

@@ -94,7 +94,7 @@ final class FaithfulProxyExchange implements ProxyExchange {
 	 */
 	static URI withQueryAsReceived(@Nullable URI uri, @Nullable String query) {
 		Objects.requireNonNull(uri, "Gateway MVC resolved no URI");
-				if (query == null) {
+		if (query == null) {
 			return uri;
 		}
 		String path = (uri.getRawPath() != null) ? uri.getRawPath() : "";

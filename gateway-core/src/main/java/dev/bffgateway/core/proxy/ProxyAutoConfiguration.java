@@ -1,12 +1,14 @@
 package dev.bffgateway.core.proxy;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 
 import dev.bffgateway.core.downstream.PooledHttpClient;
 import dev.bffgateway.core.routing.RouteTables;
 import dev.bffgateway.core.routing.RoutesProperties;
 import dev.bffgateway.core.routing.RoutingAutoConfiguration;
 import dev.bffgateway.core.routing.Strangler;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHeaders;
@@ -113,9 +115,11 @@ public final class ProxyAutoConfiguration {
 
 	@Bean
 	StranglerHandler stranglerHandler(RouteTables tables, Strangler strangler, RoutesProperties properties,
-			ObjectProvider<RouteShaper> shaper) {
+			ObjectProvider<RouteShaper> shaper, MeterRegistry meters) {
+		RouteRetries retries = new RouteRetries(properties.retry(), meters,
+				() -> ThreadLocalRandom.current().nextDouble(), System::nanoTime);
 		return new StranglerHandler(tables, strangler, HandlerFunctions.http(), properties.forceOverride(),
-				shaper.getIfUnique());
+				shaper.getIfUnique(), retries);
 	}
 
 	@Bean

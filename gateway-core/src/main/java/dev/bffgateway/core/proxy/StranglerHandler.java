@@ -68,13 +68,16 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 
 	private final @Nullable RouteShaper shaper;
 
+	private final RouteRetries retries;
+
 	StranglerHandler(RouteTables tables, Strangler strangler, HandlerFunction<ServerResponse> proxy,
-			boolean forceEnabled, @Nullable RouteShaper shaper) {
+			boolean forceEnabled, @Nullable RouteShaper shaper, RouteRetries retries) {
 		this.tables = tables;
 		this.strangler = strangler;
 		this.proxy = proxy;
 		this.forceEnabled = forceEnabled;
 		this.shaper = shaper;
+		this.retries = retries;
 	}
 
 	/**
@@ -101,10 +104,13 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 				.body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The query could not be parsed."));
 		}
 		Strangler.Served<ServerResponse> served;
+		boolean replayable = replayable(request);
 		try {
-			served = this.strangler.serve(route, stickyKey(route.sticky(), request), forced(request),
-					replayable(request), (response) -> response.statusCode().is5xxServerError(),
-					(side, base) -> proxy(request, base));
+			served = this.strangler.serve(route, stickyKey(route.sticky(), request), forced(request), replayable,
+					(response) -> response.statusCode().is5xxServerError(),
+					(side, base) -> replayable
+							? this.retries.call(route, side, () -> proxy(request, base), (replaced) -> discard(replaced, request))
+							: proxy(request, base));
 		}
 		catch (UnservedException failed) {
 			return unserved(route, failed);
@@ -167,9 +173,14 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 		};
 	}
 
+	/**
+	 * @return whether the request is safe to send again: an idempotent method without a body. The body's length is
+	 * the servlet request's, which on Lambda is the event body's own (an HTTP API event need not carry a
+	 * {@code Content-Length} header); a chunked body has none, and counts as a body.
+	 */
 	private static boolean replayable(ServerRequest request) {
-		HttpHeaders headers = request.headers().asHttpHeaders();
-		boolean body = headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
+		boolean body = request.servletRequest().getContentLengthLong() > 0
+				|| request.headers().asHttpHeaders().containsHeader(HttpHeaders.TRANSFER_ENCODING);
 		return REPLAYABLE.contains(request.method().name()) && !body;
 	}
 
@@ -181,6 +192,17 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 		}
 		MvcUtils.setRequestUrl(target, base);
 		return this.proxy.handle(target);
+	}
+
+	/** Lets go of an answer a retry replaces: read to its end into nothing, so its connection is free again. */
+	private static void discard(ServerResponse replaced, ServerRequest request) {
+		try {
+			Discarded.write(replaced, request.servletRequest(), request.messageConverters());
+		}
+		catch (Exception ex) {
+			// the connection is closed instead of pooled: nothing the client sees
+			logger.debug("A replaced answer could not be read to its end", ex);
+		}
 	}
 
 	private ServerResponse unserved(Route route, UnservedException failed) {

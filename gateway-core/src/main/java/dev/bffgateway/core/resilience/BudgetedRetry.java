@@ -1,7 +1,10 @@
 package dev.bffgateway.core.resilience;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -13,6 +16,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -100,13 +105,77 @@ public final class BudgetedRetry {
 	 * @throws Exception the last attempt's failure
 	 */
 	public <T> T call(Callable<T> attempt) throws Exception {
+		return call(attempt, (answer) -> {
+		});
+	}
+
+	/**
+	 * Makes one attempt, and retries it as the policy and the budget allow, letting go of each answer that is
+	 * retried before the next attempt starts (an answer that holds a connection, such as a proxied response not
+	 * yet read, must give it back to the pool).
+	 * @param attempt one attempt: an answer, or an exception
+	 * @param discard lets go of an answer that a retry replaces; never called for the answer returned
+	 * @return the last attempt's answer
+	 * @throws Exception the last attempt's failure
+	 */
+	public <T> T call(Callable<T> attempt, Consumer<? super T> discard) throws Exception {
 		this.budget.recordRequest();
-		Attempts<T> attempts = new Attempts<>(attempt);
+		Attempts<T> attempts = new Attempts<>(attempt, discard);
 		try {
 			return this.retry.executeCallable(attempts);
 		}
 		catch (NoBudget refused) {
 			return attempts.previous();
+		}
+	}
+
+	/**
+	 * @return whether a failed attempt got no answer at all, so sending it again cannot do anything twice: the
+	 * connection was refused or could not be opened in time, or closed before any response byte. A read timeout is
+	 * not: the called system may be working on it, and its time is spent.
+	 */
+	public static boolean noAnswer(Throwable failure) {
+		return has(failure, ConnectException.class) || has(failure, ConnectTimeoutException.class)
+				|| has(failure, NoHttpResponseException.class) || has(failure, NoRouteToHostException.class);
+	}
+
+	private static boolean has(Throwable failure, Class<? extends Throwable> type) {
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			if (type.isInstance(t)) {
+				return true;
+			}
+			if (t.getCause() == t) {
+				break;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * @param status an answer's HTTP status
+	 * @param retryAfter its {@code Retry-After} header, or {@code null}
+	 * @return the wait a {@code 502}, {@code 503} or {@code 504} asks for ({@link Duration#ZERO} when it names none
+	 * in seconds), or {@code null} for any other status: the answers a retry may replace
+	 */
+	public static @Nullable Duration retryableStatus(int status, @Nullable String retryAfter) {
+		if (status != 502 && status != 503 && status != 504) {
+			return null;
+		}
+		Duration asked = retryAfter(retryAfter);
+		return (asked != null) ? asked : Duration.ZERO;
+	}
+
+	/** @return a {@code Retry-After} in seconds, or {@code null} when absent or not a number of seconds */
+	static @Nullable Duration retryAfter(@Nullable String header) {
+		if (header == null) {
+			return null;
+		}
+		try {
+			long seconds = Long.parseLong(header.trim());
+			return (seconds >= 0) ? Duration.ofSeconds(seconds) : null;
+		}
+		catch (NumberFormatException ex) {
+			return null;
 		}
 	}
 
@@ -132,14 +201,17 @@ public final class BudgetedRetry {
 
 		private final Callable<T> attempt;
 
+		private final Consumer<? super T> discard;
+
 		private int made;
 
 		private @Nullable T answer;
 
 		private @Nullable Exception failure;
 
-		Attempts(Callable<T> attempt) {
+		Attempts(Callable<T> attempt, Consumer<? super T> discard) {
 			this.attempt = attempt;
+			this.discard = discard;
 		}
 
 		@Override
@@ -150,6 +222,11 @@ public final class BudgetedRetry {
 					throw new NoBudget();
 				}
 				BudgetedRetry.this.retried.increment();
+				T replaced = this.answer;
+				if (replaced != null && this.failure == null) {
+					this.answer = null;
+					this.discard.accept(replaced);
+				}
 				try {
 					return remember();
 				}

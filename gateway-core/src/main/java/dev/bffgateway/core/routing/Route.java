@@ -21,12 +21,17 @@ import java.util.Set;
  * @param shape whether the BFF's route shaper (partner-bff has one) shapes the route's JSON answers
  * @param breaker the Resilience4j config ({@code resilience4j.circuitbreaker.configs.<name>}) the route's breakers
  * start from, unless configured as instances themselves; {@value #DEFAULT_BREAKER} by default
+ * @param maxAttempts attempts in all, the first included, for a proxied request that is safe to send again (an
+ * idempotent method without a body), each retry within the side's budget; 1, the default, sends none again
  */
 public record Route(String id, List<String> paths, Set<String> methods, URI legacy, URI newUri, int weight,
-		StickyKey sticky, Auth auth, Set<String> scopes, Shape shape, String breaker) {
+		StickyKey sticky, Auth auth, Set<String> scopes, Shape shape, String breaker, int maxAttempts) {
 
 	/** The breaker config a route takes when it names none. */
 	public static final String DEFAULT_BREAKER = "default";
+
+	/** The most attempts a route may make for one request: more would multiply the load on a failing side. */
+	public static final int MAX_ATTEMPTS = 5;
 
 	/** What a BFF with a route shaper does with a route's answers. */
 	public enum Shape {
@@ -53,7 +58,8 @@ public record Route(String id, List<String> paths, Set<String> methods, URI lega
 	/** A route that needs an identified caller and no particular scope. */
 	public Route(String id, List<String> paths, Set<String> methods, URI legacy, URI newUri, int weight,
 			StickyKey sticky) {
-		this(id, paths, methods, legacy, newUri, weight, sticky, Auth.USER, Set.of(), Shape.ALLOW_LIST, DEFAULT_BREAKER);
+		this(id, paths, methods, legacy, newUri, weight, sticky, Auth.USER, Set.of(), Shape.ALLOW_LIST, DEFAULT_BREAKER,
+				1);
 	}
 
 	/**
@@ -70,7 +76,7 @@ public record Route(String id, List<String> paths, Set<String> methods, URI lega
 	/** @return this route with another weight and breaker config (a routes file's override of a dependency) */
 	public Route with(int weight, String breaker) {
 		return new Route(this.id, this.paths, this.methods, this.legacy, this.newUri, weight, this.sticky, this.auth,
-				this.scopes, this.shape, breaker);
+				this.scopes, this.shape, breaker, this.maxAttempts);
 	}
 
 	public Route {
@@ -86,6 +92,9 @@ public record Route(String id, List<String> paths, Set<String> methods, URI lega
 		scopes = Set.copyOf(scopes);
 		if (weight < 0 || weight > 100) {
 			throw new IllegalArgumentException("weight must be 0..100, but was " + weight);
+		}
+		if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
+			throw new IllegalArgumentException("max-attempts must be 1.." + MAX_ATTEMPTS + ", but was " + maxAttempts);
 		}
 	}
 

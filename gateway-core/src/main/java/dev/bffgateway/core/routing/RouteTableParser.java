@@ -12,21 +12,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
+import org.springframework.boot.context.properties.bind.AbstractBindHandler;
+import org.springframework.boot.context.properties.bind.BindContext;
 import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
-import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ByteArrayResource;
@@ -50,6 +51,8 @@ import org.springframework.core.io.ByteArrayResource;
  *     scopes: [orders:write]        # optional: scopes the token needs
  *     shape: passthrough            # optional: a BFF that shapes route answers (partner-bff) passes these as they are
  *     breaker: strict               # optional: the resilience4j.circuitbreaker.configs entry its breakers start from
+ *     retry:
+ *       max-attempts: 2             # optional: attempts for a request safe to send again (1..5; 1, no retry, by default)
  * dependencies:                     # optional: strangled dependencies (gateway.dependencies.instances.*.new-base-url)
  *   account:
  *     weight: 20                    # overrides gateway.dependencies.instances.account.weight, live
@@ -67,7 +70,11 @@ final class RouteTableParser {
 	record RouteSpec(@Nullable String id, @Nullable List<String> paths, @Nullable List<String> methods,
 			@Nullable String legacyUri, @Nullable String newUri, @Nullable Integer weight,
 			@Nullable StickySpec sticky, @Nullable String auth, @Nullable List<String> scopes, @Nullable String shape,
-			@Nullable String breaker) {
+			@Nullable String breaker, @Nullable RetrySpec retry) {
+	}
+
+	/** How a route retries a request that is safe to send again. */
+	record RetrySpec(@Nullable Integer maxAttempts) {
 	}
 
 	/** What the file says about one strangled dependency. */
@@ -211,26 +218,47 @@ final class RouteTableParser {
 		if (sources.isEmpty()) {
 			return new RoutesDocument(List.of(), Map.of());
 		}
-		Binder binder = new Binder(ConfigurationPropertySources.from(sources.get(0)));
-		BindHandler strict = new NoUnboundElementsBindHandler(BindHandler.DEFAULT);
+		IterableConfigurationPropertySource properties = (IterableConfigurationPropertySource) ConfigurationPropertySource
+			.from(sources.get(0));
+		Bound bound = new Bound();
+		RoutesDocument document;
 		try {
-			return binder.bind(ConfigurationPropertyName.EMPTY, Bindable.of(RoutesDocument.class), strict)
+			document = new Binder(properties).bind(ConfigurationPropertyName.EMPTY, Bindable.of(RoutesDocument.class), bound)
 				.orElse(new RoutesDocument(List.of(), Map.of()));
 		}
 		catch (BindException ex) {
 			throw new InvalidRouteTableException(source + ": " + describe(ex), ex);
 		}
+		String unknown = properties.stream()
+			.filter((name) -> !bound.names.contains(name))
+			.map((name) -> name + " is not a known key, but was set to '"
+					+ Objects.requireNonNull(properties.getConfigurationProperty(name)).getValue() + "'")
+			.sorted()
+			.collect(Collectors.joining("; "));
+		if (!unknown.isEmpty()) {
+			throw new InvalidRouteTableException(source + ": " + unknown);
+		}
+		return document;
+	}
+
+	/**
+	 * Records every key that was bound, so any other is an unknown key. Boot's {@code NoUnboundElementsBindHandler}
+	 * checks only the first level inside a list's elements: {@code routes[0].sticky.hdr} would pass unseen.
+	 */
+	private static final class Bound extends AbstractBindHandler {
+
+		private final Set<ConfigurationPropertyName> names = new HashSet<>();
+
+		@Override
+		public @Nullable Object onSuccess(ConfigurationPropertyName name, Bindable<?> target, BindContext context,
+				@Nullable Object result) {
+			this.names.add(name);
+			return super.onSuccess(name, target, context, result);
+		}
+
 	}
 
 	private static String describe(BindException ex) {
-		if (ex.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
-			return unbound.getUnboundProperties()
-				.stream()
-				.map((property) -> property.getName() + " is not a known key, but was set to '"
-						+ property.getValue() + "'")
-				.sorted()
-				.collect(Collectors.joining("; "));
-		}
 		ConfigurationProperty property = ex.getProperty();
 		if (property != null) {
 			return property.getName() + " cannot be read as " + ex.getTarget().getType() + ", but was '"
@@ -275,7 +303,18 @@ final class RouteTableParser {
 		return new Route(spec.id(), spec.paths(), methods, legacy, newUri, weight,
 				sticky(where + ".sticky", spec.sticky()), auth(where + ".auth", spec.auth()),
 				(spec.scopes() != null) ? Set.copyOf(spec.scopes()) : Set.of(), shape(where + ".shape", spec.shape()),
-				breaker(where + ".breaker", spec.breaker()));
+				breaker(where + ".breaker", spec.breaker()), maxAttempts(where + ".retry.max-attempts", spec.retry()));
+	}
+
+	private static int maxAttempts(String key, @Nullable RetrySpec retry) {
+		Integer attempts = (retry != null) ? retry.maxAttempts() : null;
+		if (attempts == null) {
+			return 1;
+		}
+		if (attempts < 1 || attempts > Route.MAX_ATTEMPTS) {
+			throw new InvalidRouteTableException(key + " must be 1.." + Route.MAX_ATTEMPTS + ", but was " + attempts);
+		}
+		return attempts;
 	}
 
 	private static Route.Shape shape(String key, @Nullable String value) {

@@ -19,10 +19,46 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxConnectionsPerBackend the proxy's pooled, kept-alive connections to one backend (scheme, host and
  * port); a request beyond them waits for one to free up, at most 1 s, then fails like an unreachable side. Default 500: far above
  * what a BFF's virtual threads keep busy at once against one backend, and never Apache HttpClient's own 5
+ * @param retry how the routes that retry ({@code retry.max-attempts} in the routes file) wait and how much they may
+ * retry
  */
 @ConfigurationProperties("gateway.routes")
 public record RoutesProperties(@Nullable String file, @DefaultValue("false") boolean forceOverride,
-		@DefaultValue("500ms") Duration pollInterval, @DefaultValue("500") int maxConnectionsPerBackend) {
+		@DefaultValue("500ms") Duration pollInterval, @DefaultValue("500") int maxConnectionsPerBackend,
+		@DefaultValue Retry retry) {
+
+	/**
+	 * The waits and the budget of a route's retries, per side of each route: a retry waits with full jitter up to
+	 * {@code min(max-backoff, initial-backoff × 2^(n-1))}, or a {@code Retry-After} no longer than
+	 * {@code max-backoff}; at most {@code budget-ratio} of the side's requests in the last 10 s, and never more than
+	 * {@code budget-max}, are retries in flight.
+	 * @param initialBackoff the longest wait before the first retry; default 25ms
+	 * @param maxBackoff the longest wait before any retry, and the longest {@code Retry-After} honoured; default 200ms
+	 * @param budgetRatio in (0, 1]; default 0.2
+	 * @param budgetMax at least 0; default 10
+	 */
+	public record Retry(@DefaultValue("25ms") Duration initialBackoff, @DefaultValue("200ms") Duration maxBackoff,
+			@DefaultValue("0.2") double budgetRatio, @DefaultValue("10") int budgetMax) {
+
+		public Retry {
+			if (!initialBackoff.isPositive()) {
+				throw new IllegalArgumentException(
+						"gateway.routes.retry.initial-backoff must be positive, but was " + initialBackoff.toMillis() + "ms");
+			}
+			if (!maxBackoff.isPositive()) {
+				throw new IllegalArgumentException(
+						"gateway.routes.retry.max-backoff must be positive, but was " + maxBackoff.toMillis() + "ms");
+			}
+			if (!(budgetRatio > 0 && budgetRatio <= 1)) {
+				throw new IllegalArgumentException(
+						"gateway.routes.retry.budget-ratio must be in (0, 1], but was " + budgetRatio);
+			}
+			if (budgetMax < 0) {
+				throw new IllegalArgumentException("gateway.routes.retry.budget-max must be at least 0, but was " + budgetMax);
+			}
+		}
+
+	}
 
 	public RoutesProperties {
 		if (pollInterval.isNegative()) {

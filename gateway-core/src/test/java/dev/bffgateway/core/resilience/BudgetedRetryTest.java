@@ -139,6 +139,57 @@ class BudgetedRetryTest {
 	}
 
 	@Test
+	void eachAnswerARetryReplacesIsLetGoBeforeTheRetryAndTheReturnedOneIsNot() throws Exception {
+		traffic(50);
+		int[] first = { 503, 0 };
+		int[] second = { 503, 0 };
+		int[] last = { 200, 0 };
+		java.util.List<int[]> discarded = new java.util.ArrayList<>();
+
+		int[] answer = retry(3, 0).call(script(() -> first, () -> {
+			assertThat(discarded).as("let go before the next attempt").containsExactly(first);
+			return second;
+		}, () -> last), discarded::add);
+
+		assertThat(answer).isSameAs(last);
+		assertThat(discarded).containsExactly(first, second);
+	}
+
+	@Test
+	void anAnswerTheBudgetLetsStandIsNotLetGo() throws Exception {
+		int[] unavailable = { 503, 0 };
+		java.util.List<int[]> discarded = new java.util.ArrayList<>();
+
+		assertThat(retry(2, 0).call(script(() -> unavailable, () -> new int[] { 200, 0 }), discarded::add))
+			.isSameAs(unavailable);
+		assertThat(discarded).isEmpty();
+		assertThat(count("budget_exhausted")).isEqualTo(1);
+	}
+
+	@Test
+	void onlyAFailureWithNoAnswerAtAllIsSafeToSendAgain() {
+		assertThat(BudgetedRetry.noAnswer(new IOException("wrapped", new ConnectException("refused")))).isTrue();
+		assertThat(BudgetedRetry.noAnswer(new org.apache.hc.client5.http.ConnectTimeoutException("connect timed out")))
+			.isTrue();
+		assertThat(BudgetedRetry.noAnswer(new org.apache.hc.core5.http.NoHttpResponseException("closed"))).isTrue();
+		assertThat(BudgetedRetry.noAnswer(new java.net.NoRouteToHostException())).isTrue();
+		assertThat(BudgetedRetry.noAnswer(new java.net.SocketTimeoutException("read timed out"))).isFalse();
+		assertThat(BudgetedRetry.noAnswer(new java.net.SocketException("reset mid-answer"))).isFalse();
+	}
+
+	@Test
+	void only502503And504MayBeReplacedWaitingWhatTheirRetryAfterAsks() {
+		assertThat(BudgetedRetry.retryableStatus(503, null)).isEqualTo(Duration.ZERO);
+		assertThat(BudgetedRetry.retryableStatus(502, " 2 ")).isEqualTo(Duration.ofSeconds(2));
+		assertThat(BudgetedRetry.retryableStatus(504, "Fri, 27 Nov 2026 12:00:00 GMT")).as("a date is not waited for")
+			.isEqualTo(Duration.ZERO);
+		assertThat(BudgetedRetry.retryableStatus(503, "-1")).isEqualTo(Duration.ZERO);
+		assertThat(BudgetedRetry.retryableStatus(500, null)).isNull();
+		assertThat(BudgetedRetry.retryableStatus(501, "1")).isNull();
+		assertThat(BudgetedRetry.retryableStatus(429, "1")).isNull();
+	}
+
+	@Test
 	void theBudgetsRemainingPlacesAreAGauge() {
 		retry(2, 0);
 		traffic(10);

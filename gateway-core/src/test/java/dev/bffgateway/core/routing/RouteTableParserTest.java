@@ -89,6 +89,14 @@ class RouteTableParserTest {
 	}
 
 	@Test
+	void unknownKeyInsideARoutesSection() {
+		assertRejected(VALID.replace("      header: X-User-Id", "      hedaer: X-User-Id"),
+				"routes/web-bff.yml: routes[0].sticky.hedaer is not a known key, but was set to 'X-User-Id'");
+		assertRejected(VALID + "dependencies:\n  account:\n    wieght: 3\n",
+				"routes/web-bff.yml: dependencies.account.wieght is not a known key, but was set to '3'");
+	}
+
+	@Test
 	void unreadableValue() {
 		assertRejected(VALID.replace("weight: 30", "weight: thirty"),
 				"routes/web-bff.yml: routes[0].weight cannot be read as java.lang.Integer, but was 'thirty'");
@@ -262,6 +270,24 @@ class RouteTableParserTest {
 				NOW);
 
 		assertThat(table.routes()).extracting(Route::breaker).containsExactly("strict", "default", "default");
+	}
+
+	@Test
+	void aRouteMayRetryWhatIsSafeToSendAgainAndRetriesNothingByDefault() {
+		RouteTable table = this.parser.parse(FILE,
+				VALID.replace("    weight: 100\n", "    weight: 100\n    retry:\n      max-attempts: 3\n"), 1, NOW);
+
+		assertThat(table.routes()).extracting(Route::maxAttempts).containsExactly(1, 3, 1);
+	}
+
+	@Test
+	void aRoutesAttemptsAreBounded() {
+		assertRejected(VALID.replace("    weight: 100\n", "    weight: 100\n    retry:\n      max-attempts: 6\n"),
+				FILE + ": routes[1].retry.max-attempts must be 1..5, but was 6");
+		assertRejected(VALID.replace("    weight: 100\n", "    weight: 100\n    retry:\n      max-attempts: 0\n"),
+				FILE + ": routes[1].retry.max-attempts must be 1..5, but was 0");
+		assertRejected(VALID.replace("    weight: 100\n", "    weight: 100\n    retry:\n      attempts: 2\n"),
+				FILE + ": routes[1].retry.attempts is not a known key, but was set to '2'");
 	}
 
 	@Test
