@@ -14,21 +14,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An HTTP/1.1 backend on a loopback port that records every request as it arrives on the wire: the request line
  * and header lines byte for byte, how the body was framed, and the body (de-chunked). It answers {@code 200}
  * with an empty body and keeps the connection alive, as a real backend does; it sends {@code 100 Continue} to a
  * request that expects it. A request for {@link #REDIRECT} gets a {@code 302}, one for {@link #DROP} a closed
- * connection and no answer.
+ * connection and no answer, one for {@link #DOWNLOAD} the {@link Download} a test set. Body bytes are counted as
+ * they arrive ({@link #bodyBytesReceived()}), before a request is whole.
  */
 final class RecordingBackend implements AutoCloseable {
 
 	static final String REDIRECT = "/redirect";
 
 	static final String DROP = "/drop";
+
+	static final String DOWNLOAD = "/download";
+
+	/**
+	 * The answer to a request for {@link #DOWNLOAD}: {@code 200} with the body's length, its first
+	 * {@code sentAtOnce} bytes at once, the rest once {@code rest} is opened (the connection is closed unfinished if
+	 * it is not within 30 s).
+	 */
+	record Download(byte[] body, int sentAtOnce, CountDownLatch rest) {
+	}
 
 	/** One request as the backend received it. */
 	record Recorded(String requestLine, List<String> headerLines, String framing, byte[] body) {
@@ -49,6 +62,10 @@ final class RecordingBackend implements AutoCloseable {
 	private final ServerSocket server;
 
 	private final BlockingQueue<Recorded> recorded = new LinkedBlockingQueue<>();
+
+	private final AtomicLong bodyBytes = new AtomicLong();
+
+	private volatile Download download = new Download(new byte[0], 0, new CountDownLatch(0));
 
 	RecordingBackend() {
 		try {
@@ -77,9 +94,20 @@ final class RecordingBackend implements AutoCloseable {
 		return next;
 	}
 
-	/** Forgets every request received and not yet taken. */
+	/** Forgets every request received and not yet taken, and the body bytes counted. */
 	void clear() {
 		this.recorded.clear();
+		this.bodyBytes.set(0);
+	}
+
+	/** @return how many body bytes (de-chunked) arrived since {@link #clear()}, counted as they arrive */
+	long bodyBytesReceived() {
+		return this.bodyBytes.get();
+	}
+
+	/** Answers requests for {@link #DOWNLOAD} from now on with this. */
+	void answerDownloads(Download download) {
+		this.download = download;
 	}
 
 	/** @return how many requests were received and not yet taken */
@@ -125,12 +153,18 @@ final class RecordingBackend implements AutoCloseable {
 				}
 				else if (!head.values("Content-Length").isEmpty()) {
 					framing = "length";
-					body = in.readNBytes(Integer.parseInt(head.values("Content-Length").get(0)));
+					body = body(in, Integer.parseInt(head.values("Content-Length").get(0)));
 				}
 				this.recorded.add(new Recorded(requestLine, List.copyOf(headers), framing, body));
 				String target = requestLine.split(" ")[1];
 				if (target.endsWith(DROP)) {
 					return;
+				}
+				if (target.endsWith(DOWNLOAD)) {
+					if (!download(out)) {
+						return;
+					}
+					continue;
 				}
 				String answer = target.endsWith(REDIRECT)
 						? "HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n"
@@ -142,9 +176,43 @@ final class RecordingBackend implements AutoCloseable {
 		catch (IOException ex) {
 			// the peer closed the connection
 		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
-	private static byte[] dechunk(InputStream in) throws IOException {
+	/** @return whether the whole answer was sent */
+	private boolean download(OutputStream out) throws IOException, InterruptedException {
+		Download answer = this.download;
+		byte[] body = answer.body();
+		out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + body.length
+				+ "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+		out.write(body, 0, answer.sentAtOnce());
+		out.flush();
+		if (!answer.rest().await(30, TimeUnit.SECONDS)) {
+			return false;
+		}
+		out.write(body, answer.sentAtOnce(), body.length - answer.sentAtOnce());
+		out.flush();
+		return true;
+	}
+
+	/** @return the next {@code length} body bytes (fewer at the end of the stream), counted as they arrive */
+	private byte[] body(InputStream in, int length) throws IOException {
+		ByteArrayOutputStream body = new ByteArrayOutputStream(length);
+		byte[] buffer = new byte[64 * 1024];
+		while (body.size() < length) {
+			int read = in.read(buffer, 0, Math.min(buffer.length, length - body.size()));
+			if (read < 0) {
+				break;
+			}
+			body.write(buffer, 0, read);
+			this.bodyBytes.addAndGet(read);
+		}
+		return body.toByteArray();
+	}
+
+	private byte[] dechunk(InputStream in) throws IOException {
 		ByteArrayOutputStream body = new ByteArrayOutputStream();
 		while (true) {
 			String size = line(in);
@@ -158,7 +226,7 @@ final class RecordingBackend implements AutoCloseable {
 				}
 				return body.toByteArray();
 			}
-			body.write(in.readNBytes(length));
+			body.write(body(in, length));
 			line(in);
 		}
 	}
