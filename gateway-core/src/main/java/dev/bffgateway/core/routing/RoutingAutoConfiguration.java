@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.bffgateway.core.circuit.SharedCircuits;
 import dev.bffgateway.core.resilience.CircuitBreakerProperties;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -94,8 +95,9 @@ public final class RoutingAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		StranglerEndpoint stranglerEndpoint(RouteTables tables, Strangler strangler) {
-			return new StranglerEndpoint(tables, strangler);
+		StranglerEndpoint stranglerEndpoint(RouteTables tables, Strangler strangler,
+				ObjectProvider<SharedCircuits> circuits) {
+			return new StranglerEndpoint(tables, strangler, circuits.getIfAvailable());
 		}
 
 	}

@@ -3,12 +3,17 @@ package dev.bffgateway.core.routing;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.bffgateway.core.circuit.SharedCircuits;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
  * {@code /actuator/strangler}: the table in force (version, source, routes and strangled dependencies with their
- * weights), each one's breaker states, requests per side and fallbacks, and the last reload's result.
+ * weights), each one's breaker states, requests per side and fallbacks, and the last reload's result; with shared
+ * circuit state, each side's fleet verdict and operator override too.
  */
 @Endpoint(id = "strangler")
 final class StranglerEndpoint {
@@ -17,9 +22,12 @@ final class StranglerEndpoint {
 
 	private final Strangler strangler;
 
-	StranglerEndpoint(RouteTables tables, Strangler strangler) {
+	private final @Nullable SharedCircuits circuits;
+
+	StranglerEndpoint(RouteTables tables, Strangler strangler, @Nullable SharedCircuits circuits) {
 		this.tables = tables;
 		this.strangler = strangler;
+		this.circuits = circuits;
 	}
 
 	@ReadOperation
@@ -68,7 +76,14 @@ final class StranglerEndpoint {
 		Map<String, Object> sides = new LinkedHashMap<>();
 		for (Side side : Side.values()) {
 			Map<String, Object> state = new LinkedHashMap<>();
-			state.put("breaker", this.strangler.breaker(route, side).getState().name());
+			CircuitBreaker breaker = this.strangler.breaker(route, side);
+			state.put("breaker", breaker.getState().name());
+			SharedCircuits circuits = this.circuits;
+			if (circuits != null) {
+				// what the fleet says (null: nothing yet) and what the operator says
+				state.put("fleet", circuits.verdict(breaker.getName()));
+				state.put("override", circuits.override(breaker.getName()).name());
+			}
 			state.put("requests", count(route, side, "ok") + count(route, side, "fallback"));
 			state.put("errors", count(route, side, "error"));
 			sides.put(side.value(), state);

@@ -40,7 +40,7 @@ class StranglerEndpointTest {
 					CircuitBreakerConfig.custom().slidingWindowSize(10).build())),
 			new SimpleMeterRegistry());
 
-	private final StranglerEndpoint endpoint = new StranglerEndpoint(this.tables, this.strangler);
+	private final StranglerEndpoint endpoint = new StranglerEndpoint(this.tables, this.strangler, null);
 
 	@Test
 	void showsTheTableItsTrafficAndTheLastReload() throws Exception {

@@ -1,0 +1,42 @@
+package dev.bffgateway.core.circuit;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * On Lambda, before an invocation is served: when the verdicts read are older than the refresh interval, sync,
+ * waiting at most the invocation timeout (25 ms), or the store timeout for the first sync after a SnapStart
+ * restore, so a restored sandbox knows the open circuits before its first downstream call. A sync that takes
+ * longer goes on while the invocation is served.
+ */
+final class InvocationSyncFilter extends OncePerRequestFilter {
+
+	private final SharedCircuits circuits;
+
+	private final Duration timeout;
+
+	private final Duration firstTimeout;
+
+	InvocationSyncFilter(SharedCircuits circuits, Duration timeout, Duration firstTimeout) {
+		this.circuits = circuits;
+		this.timeout = timeout;
+		this.firstTimeout = firstTimeout;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		if (this.circuits.stale()) {
+			this.circuits.syncWithin((this.circuits.lastSync() == null) ? this.firstTimeout : this.timeout);
+		}
+		chain.doFilter(request, response);
+	}
+
+}
