@@ -14,7 +14,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * On Lambda, before an invocation is served: when the verdicts read are older than the refresh interval, sync,
  * waiting at most the invocation timeout (25 ms), or the store timeout for the first sync after a SnapStart
  * restore, so a restored sandbox knows the open circuits before its first downstream call. A sync that takes
- * longer goes on while the invocation is served.
+ * longer goes on while the invocation is served. After an invocation in which a breaker decided something (it
+ * opened, or its probe ended), the sync that writes it is waited for too, as briefly: a sandbox may be frozen for
+ * long after it answers, and the fleet should not wait for its next invocation to learn the verdict.
  */
 final class InvocationSyncFilter extends OncePerRequestFilter {
 
@@ -34,9 +36,16 @@ final class InvocationSyncFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (this.circuits.stale()) {
-			this.circuits.syncWithin((this.circuits.lastSync() == null) ? this.firstTimeout : this.timeout);
+			this.circuits.syncWithin(this.circuits.neverSynced() ? this.firstTimeout : this.timeout);
 		}
-		chain.doFilter(request, response);
+		try {
+			chain.doFilter(request, response);
+		}
+		finally {
+			if (this.circuits.hasPendingWrites()) {
+				this.circuits.syncWithin(this.timeout);
+			}
+		}
 	}
 
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
@@ -138,9 +139,19 @@ public final class SharedCircuits implements AutoCloseable {
 
 	private volatile Map<String, CircuitOverride> overrides = Map.of();
 
+	/** When the verdicts were last read, wall time, for operators. */
 	private volatile long syncedAt = Long.MIN_VALUE;
 
-	private volatile long overridesReadAt = Long.MIN_VALUE;
+	/** Whether the verdicts have been read since the start, or since a restore, and when, monotonic. */
+	private volatile boolean fresh;
+
+	private volatile long syncedNanos;
+
+	private volatile boolean overridesRead;
+
+	private volatile long overridesReadNanos;
+
+	private final LongSupplier nanoTime;
 
 	private volatile Mode mode = Mode.SHARED;
 
@@ -156,14 +167,17 @@ public final class SharedCircuits implements AutoCloseable {
 	 * @param store the fleet's verdicts
 	 * @param overrideSource the operator's overrides, or {@code null} for none
 	 * @param instance this instance's name in the store
-	 * @param clock the time verdicts are read and written in
+	 * @param clock the time verdicts are written in (open-until, lease ends): the fleet's shared wall clock
+	 * @param nanoTime a monotonic clock for the ages of what was read ({@code System::nanoTime})
 	 * @param settings refresh, lease and override ages
 	 * @param meters where syncs, verdicts and overrides are counted
 	 * @param resources closed with this (the store's clients)
 	 */
 	SharedCircuits(CircuitBreakerRegistry registry, CircuitStore store, @Nullable OverrideSource overrideSource,
-			String instance, Clock clock, Settings settings, MeterRegistry meters, AutoCloseable resources) {
+			String instance, Clock clock, LongSupplier nanoTime, Settings settings, MeterRegistry meters,
+			AutoCloseable resources) {
 		this.resources = resources;
+		this.nanoTime = nanoTime;
 		this.registry = registry;
 		this.store = store;
 		this.overrideSource = overrideSource;
@@ -219,14 +233,23 @@ public final class SharedCircuits implements AutoCloseable {
 
 	/** @return whether the verdicts read are older than the refresh interval (or were never read) */
 	public boolean stale() {
-		long at = this.syncedAt;
-		return at == Long.MIN_VALUE || this.clock.millis() - at >= this.settings.refreshInterval().toMillis();
+		return !this.fresh || this.nanoTime.getAsLong() - this.syncedNanos >= this.settings.refreshInterval().toNanos();
+	}
+
+	/** @return whether no sync has ended since the start or the last {@link #markStale()} */
+	public boolean neverSynced() {
+		return !this.fresh;
+	}
+
+	/** @return whether a breaker has decided something the store does not know yet */
+	public boolean hasPendingWrites() {
+		return !this.pending.isEmpty();
 	}
 
 	/** Forgets when the verdicts were read, so the next chance to sync takes it (after a SnapStart restore). */
 	public void markStale() {
-		this.syncedAt = Long.MIN_VALUE;
-		this.overridesReadAt = Long.MIN_VALUE;
+		this.fresh = false;
+		this.overridesRead = false;
 	}
 
 	/**
@@ -285,7 +308,8 @@ public final class SharedCircuits implements AutoCloseable {
 		}
 		try {
 			long now = this.clock.millis();
-			readOverrides(now);
+			long started = this.nanoTime.getAsLong();
+			readOverrides(started);
 			try {
 				flush(now);
 				Map<String, Verdict> read = new HashMap<>();
@@ -312,6 +336,8 @@ public final class SharedCircuits implements AutoCloseable {
 			}
 			finally {
 				this.syncedAt = now;
+				this.syncedNanos = started;
+				this.fresh = true;
 			}
 		}
 		finally {
@@ -319,16 +345,17 @@ public final class SharedCircuits implements AutoCloseable {
 		}
 	}
 
-	private void readOverrides(long now) {
+	private void readOverrides(long nanos) {
 		OverrideSource source = this.overrideSource;
-		boolean fresh = this.overridesReadAt != Long.MIN_VALUE
-				&& now - this.overridesReadAt < this.settings.overrideMaxAge().toMillis();
-		if (source == null || fresh) {
+		boolean young = this.overridesRead
+				&& nanos - this.overridesReadNanos < this.settings.overrideMaxAge().toNanos();
+		if (source == null || young) {
 			return;
 		}
 		try {
 			this.overrides = Map.copyOf(source.read());
-			this.overridesReadAt = now;
+			this.overridesRead = true;
+			this.overridesReadNanos = nanos;
 		}
 		catch (RuntimeException ex) {
 			// the operator's last word stands until the parameters can be read again

@@ -76,7 +76,7 @@ public final class SharedCircuitsAutoConfiguration {
 			}
 		};
 		return new SharedCircuits(breakers, new DynamoDbCircuitStore(dynamo, table, namespace, properties.ttl()),
-				overrides, instance(environment), clock, new SharedCircuits.Settings(properties.refreshInterval(),
+				overrides, instance(environment), clock, System::nanoTime, new SharedCircuits.Settings(properties.refreshInterval(),
 						properties.probeLease(), settings.maxAge()),
 				meters, clients);
 	}

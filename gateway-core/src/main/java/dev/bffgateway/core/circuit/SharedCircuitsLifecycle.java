@@ -70,7 +70,7 @@ final class SharedCircuitsLifecycle implements SmartLifecycle, Resource {
 
 	@Override
 	public boolean isRunning() {
-		return this.refresher != null || (!this.background && this.circuits.lastSync() != null);
+		return this.refresher != null || (!this.background && !this.circuits.neverSynced());
 	}
 
 	/** Before the web server (whose phase is just below the default), so no request comes before the first read. */

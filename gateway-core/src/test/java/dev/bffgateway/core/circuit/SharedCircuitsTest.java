@@ -54,6 +54,9 @@ class SharedCircuitsTest {
 
 	};
 
+	/** The monotonic clock, stepped with the wall clock here. */
+	private final AtomicLong nanos = new AtomicLong();
+
 	private final MemoryCircuitStore store = new MemoryCircuitStore();
 
 	private final Map<String, String> overrides = new HashMap<>();
@@ -78,7 +81,7 @@ class SharedCircuitsTest {
 						Map<String, CircuitOverride> read = new HashMap<>();
 						SharedCircuitsTest.this.overrides.forEach((k, v) -> read.put(k, CircuitOverride.valueOf(v)));
 						return read;
-					}, name, SharedCircuitsTest.this.clock,
+					}, name, SharedCircuitsTest.this.clock, SharedCircuitsTest.this.nanos::get,
 					new SharedCircuits.Settings(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ZERO),
 					this.meters, () -> {
 					});
@@ -261,13 +264,15 @@ class SharedCircuitsTest {
 		assertThat(this.a.circuits.stale()).isTrue();
 		this.a.circuits.sync();
 		assertThat(this.a.circuits.stale()).isFalse();
-		this.now.addAndGet(999);
+		this.nanos.addAndGet(Duration.ofMillis(999).toNanos());
 		assertThat(this.a.circuits.stale()).isFalse();
-		this.now.addAndGet(1);
+		this.nanos.addAndGet(Duration.ofMillis(1).toNanos());
 		assertThat(this.a.circuits.stale()).isTrue();
 		this.a.circuits.sync();
+		assertThat(this.a.circuits.neverSynced()).isFalse();
 		this.a.circuits.markStale();
 		assertThat(this.a.circuits.stale()).isTrue();
+		assertThat(this.a.circuits.neverSynced()).isTrue();
 	}
 
 }
