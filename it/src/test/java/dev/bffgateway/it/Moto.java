@@ -11,7 +11,7 @@ import java.time.Duration;
 import static org.awaitility.Awaitility.await;
 
 /**
- * moto's server mode ({@code python3 -m moto.server}), a wire-compatible stand-in for AWS services (SSM here), on
+ * moto's server mode ({@code python3 -m moto.server}), a wire-compatible stand-in for AWS services (SSM and DynamoDB here), on
  * a free loopback port; started once per JVM and stopped with it.
  */
 final class Moto {

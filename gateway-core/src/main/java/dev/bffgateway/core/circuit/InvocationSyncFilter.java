@@ -7,6 +7,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -20,13 +21,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class InvocationSyncFilter extends OncePerRequestFilter {
 
-	private final SharedCircuits circuits;
+	private final @Nullable SharedCircuits circuits;
 
 	private final Duration timeout;
 
 	private final Duration firstTimeout;
 
-	InvocationSyncFilter(SharedCircuits circuits, Duration timeout, Duration firstTimeout) {
+	/** @param circuits what is synced, or {@code null} when sharing is off (the filter's registration is disabled) */
+	InvocationSyncFilter(@Nullable SharedCircuits circuits, Duration timeout, Duration firstTimeout) {
 		this.circuits = circuits;
 		this.timeout = timeout;
 		this.firstTimeout = firstTimeout;
@@ -35,15 +37,20 @@ final class InvocationSyncFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		if (this.circuits.stale()) {
-			this.circuits.syncWithin(this.circuits.neverSynced() ? this.firstTimeout : this.timeout);
+		SharedCircuits circuits = this.circuits;
+		if (circuits == null) {
+			chain.doFilter(request, response);
+			return;
+		}
+		if (circuits.stale()) {
+			circuits.syncWithin(circuits.neverSynced() ? this.firstTimeout : this.timeout);
 		}
 		try {
 			chain.doFilter(request, response);
 		}
 		finally {
-			if (this.circuits.hasPendingWrites()) {
-				this.circuits.syncWithin(this.timeout);
+			if (circuits.hasPendingWrites()) {
+				circuits.syncWithin(this.timeout);
 			}
 		}
 	}

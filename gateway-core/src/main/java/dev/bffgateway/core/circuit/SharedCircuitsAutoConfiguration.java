@@ -92,17 +92,16 @@ public final class SharedCircuitsAutoConfiguration {
 	@Profile(LambdaProfile.NAME)
 	static class LambdaConfiguration {
 
+		/** Always a registration (the servlet context takes no null one), disabled when sharing is off. */
 		@Bean
-		@Nullable FilterRegistrationBean<InvocationSyncFilter> invocationSyncFilter(
-				ObjectProvider<SharedCircuits> circuits, SharedCircuitsProperties properties) {
+		FilterRegistrationBean<InvocationSyncFilter> invocationSyncFilter(ObjectProvider<SharedCircuits> circuits,
+				SharedCircuitsProperties properties) {
 			SharedCircuits shared = circuits.getIfAvailable();
-			if (shared == null) {
-				return null;
-			}
 			FilterRegistrationBean<InvocationSyncFilter> registration = new FilterRegistrationBean<>(
 					new InvocationSyncFilter(shared, properties.invocationTimeout(), properties.storeTimeout()));
 			// right after the Lambda edge's own request filter: before security, before any downstream call
 			registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+			registration.setEnabled(shared != null);
 			return registration;
 		}
 

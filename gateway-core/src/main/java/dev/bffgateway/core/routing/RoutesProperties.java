@@ -34,8 +34,9 @@ public record RoutesProperties(@Nullable String file, @DefaultValue("false") boo
 	 * {@code budget-max}, are retries in flight.
 	 * @param initialBackoff the longest wait before the first retry; default 25ms
 	 * @param maxBackoff the longest wait before any retry, and the longest {@code Retry-After} honoured; default 200ms
-	 * @param budgetRatio in (0, 1]; default 0.2
-	 * @param budgetMax at least 0; default 10
+	 * @param budgetRatio the share of a side's requests in the last 10 s that may be retries in flight, in (0, 1];
+	 * default 0.2
+	 * @param budgetMax the most retries in flight to one side of a route, at least 0; default 10
 	 */
 	public record Retry(@DefaultValue("25ms") Duration initialBackoff, @DefaultValue("200ms") Duration maxBackoff,
 			@DefaultValue("0.2") double budgetRatio, @DefaultValue("10") int budgetMax) {
