@@ -376,9 +376,7 @@ public final class SharedCircuits implements AutoCloseable {
 	private void adopt(CircuitBreaker breaker) {
 		String name = breaker.getName();
 		Local local = local(name);
-		CircuitOverride override = override(name);
-		if (override == CircuitOverride.FORCED_OPEN || override == CircuitOverride.DISABLED) {
-			overridden(breaker, local, override);
+		if (overridden(breaker, local)) {
 			return;
 		}
 		Verdict verdict = this.verdicts.get(name);
@@ -460,9 +458,7 @@ public final class SharedCircuits implements AutoCloseable {
 		for (CircuitBreaker breaker : this.registry.getAllCircuitBreakers()) {
 			String name = breaker.getName();
 			Local local = local(name);
-			CircuitOverride override = override(name);
-			if (override == CircuitOverride.FORCED_OPEN || override == CircuitOverride.DISABLED) {
-				overridden(breaker, local, override);
+			if (overridden(breaker, local)) {
 				continue;
 			}
 			if (local.hold == Hold.OVERRIDE) {
@@ -506,7 +502,12 @@ public final class SharedCircuits implements AutoCloseable {
 		local.version = verdict.version();
 	}
 
-	private void overridden(CircuitBreaker breaker, Local local, CircuitOverride override) {
+	/** @return whether the operator overrides the breaker, which is then held as the override says */
+	private boolean overridden(CircuitBreaker breaker, Local local) {
+		CircuitOverride override = override(breaker.getName());
+		if (override == CircuitOverride.AUTO) {
+			return false;
+		}
 		State state = (override == CircuitOverride.FORCED_OPEN) ? State.FORCED_OPEN : State.DISABLED;
 		if (breaker.getState() != state || local.hold != Hold.OVERRIDE) {
 			move(breaker, state);
@@ -517,6 +518,7 @@ public final class SharedCircuits implements AutoCloseable {
 				.increment();
 		}
 		local.hold = Hold.OVERRIDE;
+		return true;
 	}
 
 	/** Going local-only: a breaker held for the fleet opens on its own, and counts for itself after its wait. */
