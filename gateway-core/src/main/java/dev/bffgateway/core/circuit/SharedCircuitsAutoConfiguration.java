@@ -1,23 +1,16 @@
 package dev.bffgateway.core.circuit;
 
 import java.net.InetAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.UUID;
 
+import dev.bffgateway.core.config.AwsClients;
 import dev.bffgateway.core.config.LambdaProfile;
 import dev.bffgateway.core.resilience.ResilienceAutoConfiguration;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -59,12 +52,14 @@ public final class SharedCircuitsAutoConfiguration {
 		}
 		String namespace = (properties.namespace() != null) ? properties.namespace()
 				: environment.getProperty("spring.application.name", "bff");
-		DynamoDbClient dynamo = client(DynamoDbClient.builder(), properties).build();
+		DynamoDbClient dynamo = AwsClients.configure(DynamoDbClient.builder(), properties.storeTimeout(),
+				properties.endpoint(), properties.region(), SharedCircuitsProperties.PREFIX).build();
 		SsmClient ssm = null;
 		OverrideSource overrides = null;
 		SharedCircuitsProperties.Overrides settings = properties.overrides();
 		if (settings.enabled()) {
-			ssm = client(SsmClient.builder(), properties).build();
+			ssm = AwsClients.configure(SsmClient.builder(), properties.storeTimeout(), properties.endpoint(),
+					properties.region(), SharedCircuitsProperties.PREFIX).build();
 			String path = (settings.path() != null) ? settings.path() : "/bff/" + namespace + "/circuits";
 			overrides = new SsmOverrides(ssm, path);
 		}
@@ -119,37 +114,6 @@ public final class SharedCircuitsAutoConfiguration {
 					: null;
 		}
 
-	}
-
-	private static <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B client(
-			B builder, SharedCircuitsProperties properties) {
-		Duration timeout = properties.storeTimeout();
-		builder.httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(timeout).socketTimeout(timeout))
-			.overrideConfiguration((config) -> config.apiCallTimeout(timeout)
-				.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(2).build()));
-		builder.region(region(properties));
-		URI endpoint = properties.endpoint();
-		if (endpoint != null) {
-			builder.endpointOverride(endpoint);
-		}
-		return builder;
-	}
-
-	private static Region region(SharedCircuitsProperties properties) {
-		if (properties.region() != null && !properties.region().isBlank()) {
-			return Region.of(properties.region());
-		}
-		try {
-			return DefaultAwsRegionProviderChain.builder().build().getRegion();
-		}
-		catch (SdkClientException ex) {
-			if (properties.endpoint() != null) {
-				return Region.US_EAST_1; // a local peer (moto) takes any region
-			}
-			throw new IllegalStateException(SharedCircuitsProperties.PREFIX + ".region must be set where the SDK finds "
-					+ "no region (AWS_REGION), but was unset; " + SharedCircuitsProperties.PREFIX + ".table is '"
-					+ properties.table() + "'", ex);
-		}
 	}
 
 	/** The instance's name in the store: the Lambda log stream (one per sandbox), or host name and a random part. */

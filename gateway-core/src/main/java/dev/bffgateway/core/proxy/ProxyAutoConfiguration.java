@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.bffgateway.core.downstream.PooledHttpClient;
+import dev.bffgateway.core.replay.CriticalWrites;
 import dev.bffgateway.core.routing.RouteTables;
 import dev.bffgateway.core.routing.RoutesProperties;
 import dev.bffgateway.core.routing.RoutingAutoConfiguration;
@@ -115,11 +116,11 @@ public final class ProxyAutoConfiguration {
 
 	@Bean
 	StranglerHandler stranglerHandler(RouteTables tables, Strangler strangler, RoutesProperties properties,
-			ObjectProvider<RouteShaper> shaper, MeterRegistry meters) {
+			ObjectProvider<RouteShaper> shaper, MeterRegistry meters, ObjectProvider<CriticalWrites> critical) {
 		RouteRetries retries = new RouteRetries(properties.retry(), meters,
 				() -> ThreadLocalRandom.current().nextDouble(), System::nanoTime);
 		return new StranglerHandler(tables, strangler, HandlerFunctions.http(), properties.forceOverride(),
-				shaper.getIfUnique(), retries);
+				shaper.getIfUnique(), retries, critical.getIfAvailable());
 	}
 
 	@Bean

@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.bffgateway.core.problem.Problems;
+import dev.bffgateway.core.replay.CriticalWrites;
+import dev.bffgateway.core.resilience.BudgetedRetry;
 import dev.bffgateway.core.routing.ClientBodyException;
 import dev.bffgateway.core.routing.Route;
 import dev.bffgateway.core.routing.RouteTables;
@@ -70,8 +72,11 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 
 	private final RouteRetries retries;
 
+	private final @Nullable CriticalWrites critical;
+
 	StranglerHandler(RouteTables tables, Strangler strangler, HandlerFunction<ServerResponse> proxy,
-			boolean forceEnabled, @Nullable RouteShaper shaper, RouteRetries retries) {
+			boolean forceEnabled, @Nullable RouteShaper shaper, RouteRetries retries, @Nullable CriticalWrites critical) {
+		this.critical = critical;
 		this.tables = tables;
 		this.strangler = strangler;
 		this.proxy = proxy;
@@ -103,6 +108,10 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 				.body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The query could not be parsed."));
 		}
+		CriticalWrites critical = this.critical;
+		if (critical != null && route.stores(request.method().name())) {
+			return critical(route, request, critical);
+		}
 		Strangler.Served<ServerResponse> served;
 		boolean replayable = replayable(request);
 		try {
@@ -115,6 +124,41 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 		catch (UnservedException failed) {
 			return unserved(route, failed);
 		}
+		return answer(route, request, served);
+	}
+
+	/**
+	 * A critical write: admitted (its key checked, its body held), sent once, and stored when no side could take
+	 * it: its breaker was open, it failed before any answer (so nothing was applied), or it answered {@code 503}.
+	 * Any other failure (a read timeout: the backend may have applied it) is the client's to see, as on any route.
+	 */
+	private ServerResponse critical(Route route, ServerRequest original, CriticalWrites critical) throws Exception {
+		String sticky = stickyKey(route.sticky(), original);
+		CriticalWrites.Admission admission = critical.admit(route, original, sticky);
+		if (admission instanceof CriticalWrites.Answered answered) {
+			return answered.response();
+		}
+		CriticalWrites.Admitted admitted = (CriticalWrites.Admitted) admission;
+		ServerRequest request = admitted.request();
+		Strangler.Served<ServerResponse> served;
+		try {
+			served = this.strangler.serve(route, sticky, forced(request), false,
+					(response) -> response.statusCode().is5xxServerError(), (side, base) -> proxy(request, base));
+		}
+		catch (UnservedException failed) {
+			boolean unanswered = failed.failure() == Strangler.Failure.BREAKER_OPEN
+					|| (failed.failure() == Strangler.Failure.FAILED && failed.getCause() != null
+							&& BudgetedRetry.noAnswer(failed.getCause()));
+			return unanswered ? critical.store(route, admitted.pending()) : unserved(route, failed);
+		}
+		if (served.answer().statusCode().value() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+			discard(served.answer(), request);
+			return critical.store(route, admitted.pending());
+		}
+		return answer(route, request, served);
+	}
+
+	private ServerResponse answer(Route route, ServerRequest request, Strangler.Served<ServerResponse> served) {
 		ServerResponse response = served.answer();
 		response.headers().set(SIDE_HEADER, served.side().value());
 		RouteShaper shaper = this.shaper;

@@ -23,9 +23,33 @@ import java.util.Set;
  * start from, unless configured as instances themselves; {@value #DEFAULT_BREAKER} by default
  * @param maxAttempts attempts in all, the first included, for a proxied request that is safe to send again (an
  * idempotent method without a body), each retry within the side's budget; 1, the default, sends none again
+ * @param onUnavailable what becomes of a write (POST, PUT, PATCH, DELETE) no side can take
  */
 public record Route(String id, List<String> paths, Set<String> methods, URI legacy, URI newUri, int weight,
-		StickyKey sticky, Auth auth, Set<String> scopes, Shape shape, String breaker, int maxAttempts) {
+		StickyKey sticky, Auth auth, Set<String> scopes, Shape shape, String breaker, int maxAttempts,
+		OnUnavailable onUnavailable) {
+
+	/** The methods whose requests a route may store ({@code on-unavailable: store}). */
+	public static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+	/** What becomes of a write no side can take: the side's breaker is open, or it failed before answering. */
+	public enum OnUnavailable {
+
+		/** The client gets the failure ({@code 503} or {@code 502}): the default. */
+		FAIL,
+
+		/**
+		 * The BFF stores it, answers {@code 202 Accepted}, and replays it when the side can take it again: declared
+		 * {@code on-unavailable: store}, for critical writes, which then need an {@code Idempotency-Key}.
+		 */
+		STORE
+
+	}
+
+	/** @return whether a request with this method is a critical write this route stores when unavailable */
+	public boolean stores(String method) {
+		return this.onUnavailable == OnUnavailable.STORE && WRITES.contains(method);
+	}
 
 	/** The breaker config a route takes when it names none. */
 	public static final String DEFAULT_BREAKER = "default";
@@ -59,7 +83,7 @@ public record Route(String id, List<String> paths, Set<String> methods, URI lega
 	public Route(String id, List<String> paths, Set<String> methods, URI legacy, URI newUri, int weight,
 			StickyKey sticky) {
 		this(id, paths, methods, legacy, newUri, weight, sticky, Auth.USER, Set.of(), Shape.ALLOW_LIST, DEFAULT_BREAKER,
-				1);
+				1, OnUnavailable.FAIL);
 	}
 
 	/**
@@ -76,7 +100,7 @@ public record Route(String id, List<String> paths, Set<String> methods, URI lega
 	/** @return this route with another weight and breaker config (a routes file's override of a dependency) */
 	public Route with(int weight, String breaker) {
 		return new Route(this.id, this.paths, this.methods, this.legacy, this.newUri, weight, this.sticky, this.auth,
-				this.scopes, this.shape, breaker, this.maxAttempts);
+				this.scopes, this.shape, breaker, this.maxAttempts, this.onUnavailable);
 	}
 
 	public Route {
@@ -89,6 +113,7 @@ public record Route(String id, List<String> paths, Set<String> methods, URI lega
 		Objects.requireNonNull(auth, "auth");
 		Objects.requireNonNull(shape, "shape");
 		Objects.requireNonNull(breaker, "breaker");
+		Objects.requireNonNull(onUnavailable, "onUnavailable");
 		scopes = Set.copyOf(scopes);
 		if (weight < 0 || weight > 100) {
 			throw new IllegalArgumentException("weight must be 0..100, but was " + weight);

@@ -53,6 +53,7 @@ import org.springframework.core.io.ByteArrayResource;
  *     breaker: strict               # optional: the resilience4j.circuitbreaker.configs entry its breakers start from
  *     retry:
  *       max-attempts: 2             # optional: attempts for a request safe to send again (1..5; 1, no retry, by default)
+ *     on-unavailable: store         # optional: store critical writes no side can take and replay them (fail by default)
  * dependencies:                     # optional: strangled dependencies (gateway.dependencies.instances.*.new-base-url)
  *   account:
  *     weight: 20                    # overrides gateway.dependencies.instances.account.weight, live
@@ -70,7 +71,7 @@ final class RouteTableParser {
 	record RouteSpec(@Nullable String id, @Nullable List<String> paths, @Nullable List<String> methods,
 			@Nullable String legacyUri, @Nullable String newUri, @Nullable Integer weight,
 			@Nullable StickySpec sticky, @Nullable String auth, @Nullable List<String> scopes, @Nullable String shape,
-			@Nullable String breaker, @Nullable RetrySpec retry) {
+			@Nullable String breaker, @Nullable RetrySpec retry, @Nullable String onUnavailable) {
 	}
 
 	/** How a route retries a request that is safe to send again. */
@@ -95,9 +96,11 @@ final class RouteTableParser {
 
 	private final @Nullable Set<String> breakerConfigs;
 
-	/** A parser for tables without strangled dependencies, taking any breaker config name. */
+	private final boolean storeAvailable;
+
+	/** A parser for tables without strangled dependencies, taking any breaker config name, storing writes. */
 	RouteTableParser() {
-		this(List.of(), null);
+		this(List.of(), Set.of(), null, true);
 	}
 
 	/**
@@ -106,7 +109,7 @@ final class RouteTableParser {
 	 * @param breakerConfigs the breaker configs a route may name, or {@code null} to take any
 	 */
 	RouteTableParser(Collection<Route> dependencies, @Nullable Set<String> breakerConfigs) {
-		this(dependencies, Set.of(), breakerConfigs);
+		this(dependencies, Set.of(), breakerConfigs, true);
 	}
 
 	/**
@@ -115,8 +118,11 @@ final class RouteTableParser {
 	 * @param dependencyNames every dependency's name, strangled or not: no route may take one, since a route's
 	 * breakers and metrics would be the dependency's
 	 * @param breakerConfigs the breaker configs a route may name, or {@code null} to take any
+	 * @param storeAvailable whether the BFF has a request store, so a route may store its writes
 	 */
-	RouteTableParser(Collection<Route> dependencies, Set<String> dependencyNames, @Nullable Set<String> breakerConfigs) {
+	RouteTableParser(Collection<Route> dependencies, Set<String> dependencyNames, @Nullable Set<String> breakerConfigs,
+			boolean storeAvailable) {
+		this.storeAvailable = storeAvailable;
 		Map<String, Route> byId = new LinkedHashMap<>();
 		dependencies.forEach((dependency) -> byId.put(dependency.id(), dependency));
 		this.dependencies = Collections.unmodifiableMap(byId);
@@ -303,7 +309,25 @@ final class RouteTableParser {
 		return new Route(spec.id(), spec.paths(), methods, legacy, newUri, weight,
 				sticky(where + ".sticky", spec.sticky()), auth(where + ".auth", spec.auth()),
 				(spec.scopes() != null) ? Set.copyOf(spec.scopes()) : Set.of(), shape(where + ".shape", spec.shape()),
-				breaker(where + ".breaker", spec.breaker()), maxAttempts(where + ".retry.max-attempts", spec.retry()));
+				breaker(where + ".breaker", spec.breaker()), maxAttempts(where + ".retry.max-attempts", spec.retry()),
+				onUnavailable(where + ".on-unavailable", spec.onUnavailable(), methods));
+	}
+
+	private Route.OnUnavailable onUnavailable(String key, @Nullable String value, Set<String> methods) {
+		Route.OnUnavailable chosen = choice(key, value,
+				Map.of("fail", Route.OnUnavailable.FAIL, "store", Route.OnUnavailable.STORE), "fail");
+		if (chosen == Route.OnUnavailable.STORE) {
+			if (!this.storeAvailable) {
+				throw new InvalidRouteTableException(key + " is 'store', but this BFF has no request store "
+						+ "(gateway.replay.table and gateway.replay.queue-url)");
+			}
+			if (!methods.isEmpty() && methods.stream().noneMatch(Route.WRITES::contains)) {
+				throw new InvalidRouteTableException(key + " is 'store', which takes writes (" + Route.WRITES.stream()
+					.sorted()
+					.toList() + "), but the route's methods are " + methods.stream().sorted().toList());
+			}
+		}
+		return chosen;
 	}
 
 	private static int maxAttempts(String key, @Nullable RetrySpec retry) {

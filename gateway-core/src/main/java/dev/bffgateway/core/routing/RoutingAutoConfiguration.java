@@ -23,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The strangling capability: the live route table from {@code gateway.routes.file} (strangler routes and the
@@ -49,13 +50,16 @@ public final class RoutingAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RouteTables routeTables(RoutesSource source, Clock clock, ObjectProvider<DependencyRoutes> dependencies,
-			CircuitBreakerProperties breakers) {
+			CircuitBreakerProperties breakers, Environment environment) {
 		List<Route> strangled = dependencies.stream().flatMap((d) -> d.routes().stream()).toList();
 		Set<String> names = new TreeSet<>();
 		dependencies.forEach((d) -> names.addAll(d.names()));
 		Set<String> configs = new TreeSet<>(breakers.getConfigs().keySet());
 		configs.add(Route.DEFAULT_BREAKER);
-		return new RouteTables(source, new RouteTableParser(strangled, names, configs), clock);
+		// a route may store its writes only where the BFF has a request store (the replay capability's settings)
+		boolean store = !environment.getProperty("gateway.replay.table", "").isBlank()
+				&& !environment.getProperty("gateway.replay.queue-url", "").isBlank();
+		return new RouteTables(source, new RouteTableParser(strangled, names, configs, store), clock);
 	}
 
 	/** {@code bff.strangler.reloads.rejected} and {@code bff.strangler.table.version}, for alerting on bad edits. */

@@ -223,6 +223,23 @@ public final class Strangler {
 	}
 
 	/**
+	 * Whether a call on the route could go through now: a side that takes some of its traffic has a breaker that
+	 * permits a call (an open breaker whose wait has passed moves to half-open here, as on a call). Nothing is
+	 * counted and the permission is given back: for callers that wait rather than fail (a replay).
+	 */
+	public boolean mayTake(Route route) {
+		for (Side side : Side.values()) {
+			boolean used = (side == Side.LEGACY) ? route.weight() < 100 : route.weight() > 0;
+			CircuitBreaker breaker = breaker(route, side);
+			if (used && breaker.tryAcquirePermission()) {
+				breaker.releasePermission();
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * @return the breaker guarding one side of a route, created with the route's policy if it does not exist yet,
 	 * and replaced when the route's policy changed
 	 */

@@ -255,7 +255,7 @@ class RouteTableParserTest {
 	/** A dependency that is not strangled still owns its name: its breaker is called that, and a route's would be. */
 	@Test
 	void aRouteIdMustNotBeTheNameOfADependencyThatIsNotStrangled() {
-		RouteTableParser parser = new RouteTableParser(List.of(), Set.of("user", "activity"), null);
+		RouteTableParser parser = new RouteTableParser(List.of(), Set.of("user", "activity"), null, true);
 
 		assertThat(parser.parse(FILE, VALID, 1, NOW).routes()).isNotEmpty();
 		assertThatExceptionOfType(InvalidRouteTableException.class)
@@ -288,6 +288,34 @@ class RouteTableParserTest {
 				FILE + ": routes[1].retry.max-attempts must be 1..5, but was 0");
 		assertRejected(VALID.replace("    weight: 100\n", "    weight: 100\n    retry:\n      attempts: 2\n"),
 				FILE + ": routes[1].retry.attempts is not a known key, but was set to '2'");
+	}
+
+	@Test
+	void aRouteMayStoreItsCriticalWritesWhereTheBffHasAStore() {
+		RouteTable table = this.parser.parse(FILE, VALID.replace("    weight: 30\n", "    weight: 30\n    on-unavailable: store\n"),
+				1, NOW);
+
+		Route orders = table.routes().get(0);
+		assertThat(orders.onUnavailable()).isEqualTo(Route.OnUnavailable.STORE);
+		assertThat(orders.stores("POST")).isTrue();
+		assertThat(orders.stores("GET")).isFalse();
+		assertThat(table.routes().get(1).stores("POST")).as("fail, by default").isFalse();
+	}
+
+	@Test
+	void storingIsRefusedWithoutAStoreOrWithoutWrites() {
+		RouteTableParser storeless = new RouteTableParser(List.of(), Set.of(), null, false);
+		assertThatExceptionOfType(InvalidRouteTableException.class)
+			.isThrownBy(() -> storeless.parse(FILE,
+					VALID.replace("    weight: 30\n", "    weight: 30\n    on-unavailable: store\n"), 1, NOW))
+			.withMessage(FILE + ": routes[0].on-unavailable is 'store', but this BFF has no request store "
+					+ "(gateway.replay.table and gateway.replay.queue-url)");
+		assertRejected(VALID.replace("    methods: [get, POST]\n", "    methods: [GET]\n")
+			.replace("    weight: 30\n", "    weight: 30\n    on-unavailable: store\n"),
+				FILE + ": routes[0].on-unavailable is 'store', which takes writes ([DELETE, PATCH, POST, PUT]), but the "
+						+ "route's methods are [GET]");
+		assertRejected(VALID.replace("    weight: 30\n", "    weight: 30\n    on-unavailable: queue\n"),
+				FILE + ": routes[0].on-unavailable must be 'fail' (the default) or 'store', but was 'queue'");
 	}
 
 	@Test
