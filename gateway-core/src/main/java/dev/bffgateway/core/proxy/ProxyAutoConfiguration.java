@@ -1,10 +1,12 @@
 package dev.bffgateway.core.proxy;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.bffgateway.core.downstream.PooledHttpClient;
 import dev.bffgateway.core.replay.CriticalWrites;
+import dev.bffgateway.core.shadow.ShadowRuns;
 import dev.bffgateway.core.routing.RouteTables;
 import dev.bffgateway.core.routing.RoutesProperties;
 import dev.bffgateway.core.routing.RoutingAutoConfiguration;
@@ -114,13 +116,30 @@ public final class ProxyAutoConfiguration {
 
 	}
 
+	/**
+	 * The parallel runs of routes that declare {@code shadow}, on a pooled client of their own (Boot's settings: no
+	 * redirects followed; no automatic retries; the read waits at most 5 s), so shadow calls never take the proxy's
+	 * connections.
+	 */
+	@Bean
+	ShadowRuns shadowRuns(Strangler strangler, RestClient.Builder builder, HttpClientSettings settings,
+			MeterRegistry meters, Clock clock) {
+		RestClient client = builder.clone()
+			.requestFactory(PooledHttpClient
+				.configure(ClientHttpRequestFactoryBuilder.httpComponents(), 20, 200, Duration.ofMillis(100))
+				.build(settings.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(5))))
+			.build();
+		return new ShadowRuns(strangler, client, meters, () -> ThreadLocalRandom.current().nextDouble(), clock);
+	}
+
 	@Bean
 	StranglerHandler stranglerHandler(RouteTables tables, Strangler strangler, RoutesProperties properties,
-			ObjectProvider<RouteShaper> shaper, MeterRegistry meters, ObjectProvider<CriticalWrites> critical) {
+			ObjectProvider<RouteShaper> shaper, MeterRegistry meters, ObjectProvider<CriticalWrites> critical,
+			ShadowRuns shadows) {
 		RouteRetries retries = new RouteRetries(properties.retry(), meters,
 				() -> ThreadLocalRandom.current().nextDouble(), System::nanoTime);
 		return new StranglerHandler(tables, strangler, HandlerFunctions.http(), properties.forceOverride(),
-				shaper.getIfUnique(), retries, critical.getIfAvailable());
+				shaper.getIfUnique(), retries, critical.getIfAvailable(), shadows);
 	}
 
 	@Bean

@@ -10,6 +10,7 @@ import java.util.Set;
 import dev.bffgateway.core.problem.Problems;
 import dev.bffgateway.core.replay.CriticalWrites;
 import dev.bffgateway.core.resilience.BudgetedRetry;
+import dev.bffgateway.core.shadow.ShadowRuns;
 import dev.bffgateway.core.routing.ClientBodyException;
 import dev.bffgateway.core.routing.Route;
 import dev.bffgateway.core.routing.RouteTables;
@@ -74,9 +75,13 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 
 	private final @Nullable CriticalWrites critical;
 
+	private final @Nullable ShadowRuns shadows;
+
 	StranglerHandler(RouteTables tables, Strangler strangler, HandlerFunction<ServerResponse> proxy,
-			boolean forceEnabled, @Nullable RouteShaper shaper, RouteRetries retries, @Nullable CriticalWrites critical) {
+			boolean forceEnabled, @Nullable RouteShaper shaper, RouteRetries retries, @Nullable CriticalWrites critical,
+			@Nullable ShadowRuns shadows) {
 		this.critical = critical;
+		this.shadows = shadows;
 		this.tables = tables;
 		this.strangler = strangler;
 		this.proxy = proxy;
@@ -124,7 +129,12 @@ final class StranglerHandler implements HandlerFunction<ServerResponse> {
 		catch (UnservedException failed) {
 			return unserved(route, failed);
 		}
-		return answer(route, request, served);
+		ServerResponse answer = answer(route, request, served);
+		ShadowRuns shadows = this.shadows;
+		if (shadows != null && route.shadow() != null && replayable) {
+			return shadows.around(route, served.side(), request, answer);
+		}
+		return answer;
 	}
 
 	/**

@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.HexFormat;
 
-import dev.bffgateway.core.problem.Problems;
 import dev.bffgateway.core.routing.Route;
 import dev.bffgateway.core.security.Caller;
 import io.micrometer.core.instrument.Counter;

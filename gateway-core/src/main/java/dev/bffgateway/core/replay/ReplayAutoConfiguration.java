@@ -100,8 +100,9 @@ public final class ReplayAutoConfiguration {
 				.configure(ClientHttpRequestFactoryBuilder.httpComponents(), 50, 200, Duration.ofSeconds(1))
 				.build(settings.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(10))))
 			.build();
-		return new Replays(new ReplayWorker(configured.store(), configured.queue(), tables, strangler, client,
-				properties, userHeader, clock, meters));
+		return new Replays(new ReplayWorker(configured.store(), configured.queue(),
+				(id) -> tables.current().routes().stream().filter((r) -> r.id().equals(id)).findFirst().orElse(null),
+				strangler, client, properties, userHeader, clock, meters));
 	}
 
 	/** The Lambda replay worker: {@code spring.cloud.function.definition=replayRequests} behind the SQS queue. */

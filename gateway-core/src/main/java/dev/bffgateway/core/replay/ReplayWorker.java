@@ -3,9 +3,9 @@ package dev.bffgateway.core.replay;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Function;
 
 import dev.bffgateway.core.routing.Route;
-import dev.bffgateway.core.routing.RouteTables;
 import dev.bffgateway.core.routing.Strangler;
 import dev.bffgateway.core.routing.Strangler.UnservedException;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -72,7 +72,7 @@ final class ReplayWorker {
 
 	private final ReplayQueue queue;
 
-	private final RouteTables tables;
+	private final Function<String, @Nullable Route> routes;
 
 	private final Strangler strangler;
 
@@ -88,11 +88,14 @@ final class ReplayWorker {
 
 	private final MeterRegistry meters;
 
-	ReplayWorker(RequestStore store, ReplayQueue queue, RouteTables tables, Strangler strangler, RestClient client,
-			ReplayProperties properties, String userHeader, Clock clock, MeterRegistry meters) {
+	/**
+	 * @param routes the route in force by id (the live route table's), or {@code null} when there is none
+	 */
+	ReplayWorker(RequestStore store, ReplayQueue queue, Function<String, @Nullable Route> routes, Strangler strangler,
+			RestClient client, ReplayProperties properties, String userHeader, Clock clock, MeterRegistry meters) {
 		this.store = store;
 		this.queue = queue;
-		this.tables = tables;
+		this.routes = routes;
 		this.strangler = strangler;
 		this.client = client;
 		this.properties = properties;
@@ -187,7 +190,7 @@ final class ReplayWorker {
 	}
 
 	private @Nullable Route route(String id) {
-		return this.tables.current().routes().stream().filter((r) -> r.id().equals(id)).findFirst().orElse(null);
+		return this.routes.apply(id);
 	}
 
 	/** Sends the stored request to one side: its base's path, if any, prefixes the request's. */

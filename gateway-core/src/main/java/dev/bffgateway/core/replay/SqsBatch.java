@@ -9,21 +9,22 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The SQS event a Lambda event source mapping hands the replay function, and the partial batch response it answers
- * ({@code ReportBatchItemFailures}): only the fields the replay reads, as AWS names them.
+ * ({@code ReportBatchItemFailures}): only the fields the replay reads, as AWS names them. Public only so the
+ * function's JSON binding reaches them.
  */
-final class SqsBatch {
+public final class SqsBatch {
 
 	private SqsBatch() {
 	}
 
 	/** A batch of messages. */
 	@JsonIgnoreProperties(ignoreUnknown = true)
-	record Event(@JsonProperty("Records") @Nullable List<Record> records) {
+	public record Event(@JsonProperty("Records") @Nullable List<Record> records) {
 	}
 
 	/** One message. */
 	@JsonIgnoreProperties(ignoreUnknown = true)
-	record Record(String messageId, String receiptHandle, String body, @Nullable Map<String, String> attributes) {
+	public record Record(String messageId, String receiptHandle, String body, @Nullable Map<String, String> attributes) {
 
 		String group() {
 			return (this.attributes != null) ? this.attributes.getOrDefault("MessageGroupId", "") : "";
@@ -32,11 +33,11 @@ final class SqsBatch {
 	}
 
 	/** The messages that failed, to come back; every other one is deleted by Lambda. */
-	record Response(List<ItemFailure> batchItemFailures) {
+	public record Response(List<ItemFailure> batchItemFailures) {
 	}
 
 	/** One failed message, by its id. */
-	record ItemFailure(String itemIdentifier) {
+	public record ItemFailure(String itemIdentifier) {
 	}
 
 }

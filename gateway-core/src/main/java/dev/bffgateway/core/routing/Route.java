@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One strangler route: which requests it takes and how they are split between the legacy system and the
  * new service.
@@ -24,10 +26,58 @@ import java.util.Set;
  * @param maxAttempts attempts in all, the first included, for a proxied request that is safe to send again (an
  * idempotent method without a body), each retry within the side's budget; 1, the default, sends none again
  * @param onUnavailable what becomes of a write (POST, PUT, PATCH, DELETE) no side can take
+ * @param shadow the parallel run: a share of reads also sent to the side that is not serving, and compared; or
+ * {@code null} for none
+ * @param promotion the policy that moves the weight along its steps on the new side's error and mismatch rates, or
+ * {@code null} for a weight moved by hand only
  */
 public record Route(String id, List<String> paths, Set<String> methods, URI legacy, URI newUri, int weight,
 		StickyKey sticky, Auth auth, Set<String> scopes, Shape shape, String breaker, int maxAttempts,
-		OnUnavailable onUnavailable) {
+		OnUnavailable onUnavailable, @Nullable Shadow shadow, @Nullable Promotion promotion) {
+
+	/**
+	 * Promotion and rollback: at the end of each interval, when the new side served at least {@code minRequests}
+	 * with an error rate and a mismatch rate under their limits, the weight goes to the next step; when either rate
+	 * is over its limit, it goes back one step and holds there for one interval.
+	 * @param steps the weights in order, ascending, each 0 to 100
+	 * @param interval how long each step is observed
+	 * @param minRequests the new side's requests an interval needs before its rates may promote
+	 * @param maxErrorRate the highest error rate of the new side (0 to 1) that still promotes
+	 * @param maxMismatchRate the highest share of mismatching comparisons (0 to 1) that still promotes
+	 */
+	public record Promotion(List<Integer> steps, java.time.Duration interval, long minRequests, double maxErrorRate,
+			double maxMismatchRate) {
+
+		public Promotion {
+			steps = List.copyOf(steps);
+		}
+
+	}
+
+	/**
+	 * A parallel run: {@code percent} of the route's reads (idempotent methods without a body) are also sent to
+	 * the side that did not serve them, after the client's answer, and the two answers compared.
+	 * @param percent the share of reads shadowed, 0 to 100
+	 * @param headers the response headers compared, besides the status and the body
+	 * @param ignore JSON pointers left out of the comparison; {@code *} stands for any one segment
+	 * (e.g. {@code /items/*}{@code /id})
+	 * @param unorderedArrays JSON pointers of arrays compared as sets, in any order ({@code *} as above)
+	 * @param showValues whether a mismatch keeps the two values, not only where they differ (off: values may be
+	 * personal data)
+	 */
+	public record Shadow(int percent, List<String> headers, List<String> ignore, List<String> unorderedArrays,
+			boolean showValues) {
+
+		public Shadow {
+			if (percent < 0 || percent > 100) {
+				throw new IllegalArgumentException("shadow.percent must be 0..100, but was " + percent);
+			}
+			headers = List.copyOf(headers);
+			ignore = List.copyOf(ignore);
+			unorderedArrays = List.copyOf(unorderedArrays);
+		}
+
+	}
 
 	/** The methods whose requests a route may store ({@code on-unavailable: store}). */
 	public static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
@@ -83,7 +133,7 @@ public record Route(String id, List<String> paths, Set<String> methods, URI lega
 	public Route(String id, List<String> paths, Set<String> methods, URI legacy, URI newUri, int weight,
 			StickyKey sticky) {
 		this(id, paths, methods, legacy, newUri, weight, sticky, Auth.USER, Set.of(), Shape.ALLOW_LIST, DEFAULT_BREAKER,
-				1, OnUnavailable.FAIL);
+				1, OnUnavailable.FAIL, null, null);
 	}
 
 	/**
@@ -100,7 +150,7 @@ public record Route(String id, List<String> paths, Set<String> methods, URI lega
 	/** @return this route with another weight and breaker config (a routes file's override of a dependency) */
 	public Route with(int weight, String breaker) {
 		return new Route(this.id, this.paths, this.methods, this.legacy, this.newUri, weight, this.sticky, this.auth,
-				this.scopes, this.shape, breaker, this.maxAttempts, this.onUnavailable);
+				this.scopes, this.shape, breaker, this.maxAttempts, this.onUnavailable, this.shadow, this.promotion);
 	}
 
 	public Route {

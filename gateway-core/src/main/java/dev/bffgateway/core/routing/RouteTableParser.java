@@ -54,6 +54,18 @@ import org.springframework.core.io.ByteArrayResource;
  *     retry:
  *       max-attempts: 2             # optional: attempts for a request safe to send again (1..5; 1, no retry, by default)
  *     on-unavailable: store         # optional: store critical writes no side can take and replay them (fail by default)
+ *     shadow:                       # optional: a parallel run, answers compared
+ *       percent: 10                 # share of reads also sent to the side not serving
+ *       headers: [Content-Type]     # optional: response headers compared, besides status and body
+ *       ignore: [/generatedAt, /items/*{@literal /}id]   # optional: JSON pointers left out, * for one segment
+ *       unordered-arrays: [/tags]   # optional: arrays compared in any order
+ *       show-values: false          # optional: keep the differing values of a mismatch (off by default)
+ *     promotion:                    # optional: move the weight on the new side's error and mismatch rates
+ *       steps: [5, 25, 50, 100]
+ *       interval: 5m
+ *       min-requests: 500
+ *       max-error-rate: 1%
+ *       max-mismatch-rate: 0.5%
  * dependencies:                     # optional: strangled dependencies (gateway.dependencies.instances.*.new-base-url)
  *   account:
  *     weight: 20                    # overrides gateway.dependencies.instances.account.weight, live
@@ -71,7 +83,18 @@ final class RouteTableParser {
 	record RouteSpec(@Nullable String id, @Nullable List<String> paths, @Nullable List<String> methods,
 			@Nullable String legacyUri, @Nullable String newUri, @Nullable Integer weight,
 			@Nullable StickySpec sticky, @Nullable String auth, @Nullable List<String> scopes, @Nullable String shape,
-			@Nullable String breaker, @Nullable RetrySpec retry, @Nullable String onUnavailable) {
+			@Nullable String breaker, @Nullable RetrySpec retry, @Nullable String onUnavailable,
+			@Nullable ShadowSpec shadow, @Nullable PromotionSpec promotion) {
+	}
+
+	/** A route's promotion policy; rates as {@code 1%} or {@code 0.01}. */
+	record PromotionSpec(@Nullable List<Integer> steps, @Nullable String interval, @Nullable Long minRequests,
+			@Nullable String maxErrorRate, @Nullable String maxMismatchRate) {
+	}
+
+	/** A route's parallel run. */
+	record ShadowSpec(@Nullable Integer percent, @Nullable List<String> headers, @Nullable List<String> ignore,
+			@Nullable List<String> unorderedArrays, @Nullable Boolean showValues) {
 	}
 
 	/** How a route retries a request that is safe to send again. */
@@ -310,7 +333,83 @@ final class RouteTableParser {
 				sticky(where + ".sticky", spec.sticky()), auth(where + ".auth", spec.auth()),
 				(spec.scopes() != null) ? Set.copyOf(spec.scopes()) : Set.of(), shape(where + ".shape", spec.shape()),
 				breaker(where + ".breaker", spec.breaker()), maxAttempts(where + ".retry.max-attempts", spec.retry()),
-				onUnavailable(where + ".on-unavailable", spec.onUnavailable(), methods));
+				onUnavailable(where + ".on-unavailable", spec.onUnavailable(), methods),
+				shadow(where + ".shadow", spec.shadow()), promotion(where + ".promotion", spec.promotion()));
+	}
+
+	private static Route.@Nullable Promotion promotion(String key, @Nullable PromotionSpec spec) {
+		if (spec == null) {
+			return null;
+		}
+		List<Integer> steps = spec.steps();
+		if (steps == null || steps.isEmpty()) {
+			throw new InvalidRouteTableException(key + ".steps must list at least one weight, but was empty");
+		}
+		for (int i = 0; i < steps.size(); i++) {
+			int step = steps.get(i);
+			if (step < 0 || step > 100 || (i > 0 && step <= steps.get(i - 1))) {
+				throw new InvalidRouteTableException(key + ".steps must be ascending weights 0..100, but was " + steps);
+			}
+		}
+		java.time.Duration interval;
+		try {
+			interval = org.springframework.boot.convert.DurationStyle.detectAndParse(
+					(spec.interval() != null) ? spec.interval() : "5m");
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidRouteTableException(key + ".interval must be a duration (e.g. 5m), but was '" + spec.interval()
+					+ "'", ex);
+		}
+		if (!interval.isPositive()) {
+			throw new InvalidRouteTableException(key + ".interval must be positive, but was '" + spec.interval() + "'");
+		}
+		long minRequests = (spec.minRequests() != null) ? spec.minRequests() : 500;
+		if (minRequests < 1) {
+			throw new InvalidRouteTableException(key + ".min-requests must be at least 1, but was " + minRequests);
+		}
+		return new Route.Promotion(steps, interval, minRequests, rate(key + ".max-error-rate", spec.maxErrorRate(), "1%"),
+				rate(key + ".max-mismatch-rate", spec.maxMismatchRate(), "0.5%"));
+	}
+
+	/** A rate as {@code 1%} or {@code 0.01}, 0 to 1. */
+	private static double rate(String key, @Nullable String value, String fallback) {
+		String given = (value != null) ? value.trim() : fallback;
+		try {
+			double rate = given.endsWith("%") ? Double.parseDouble(given.substring(0, given.length() - 1)) / 100
+					: Double.parseDouble(given);
+			if (rate < 0 || rate > 1) {
+				throw new NumberFormatException();
+			}
+			return rate;
+		}
+		catch (NumberFormatException ex) {
+			throw new InvalidRouteTableException(key + " must be a rate 0%..100% (or 0..1), but was '" + value + "'");
+		}
+	}
+
+	private static Route.@Nullable Shadow shadow(String key, @Nullable ShadowSpec spec) {
+		if (spec == null) {
+			return null;
+		}
+		if (spec.percent() == null || spec.percent() < 0 || spec.percent() > 100) {
+			throw new InvalidRouteTableException(key + ".percent must be 0..100, but was " + spec.percent());
+		}
+		List<String> ignore = pointers(key + ".ignore", spec.ignore());
+		List<String> unordered = pointers(key + ".unordered-arrays", spec.unorderedArrays());
+		return new Route.Shadow(spec.percent(), (spec.headers() != null) ? spec.headers() : List.of(), ignore,
+				unordered, Boolean.TRUE.equals(spec.showValues()));
+	}
+
+	/** JSON pointers, {@code *} standing for one segment: each must start with '/'. */
+	private static List<String> pointers(String key, @Nullable List<String> pointers) {
+		List<String> listed = (pointers != null) ? pointers : List.of();
+		for (int i = 0; i < listed.size(); i++) {
+			if (!listed.get(i).startsWith("/")) {
+				throw new InvalidRouteTableException(key + "[" + i + "] must be a JSON pointer (starting with '/'), but was '"
+						+ listed.get(i) + "'");
+			}
+		}
+		return listed;
 	}
 
 	private Route.OnUnavailable onUnavailable(String key, @Nullable String value, Set<String> methods) {

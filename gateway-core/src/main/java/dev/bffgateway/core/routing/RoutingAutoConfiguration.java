@@ -100,8 +100,8 @@ public final class RoutingAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		StranglerEndpoint stranglerEndpoint(RouteTables tables, Strangler strangler,
-				ObjectProvider<SharedCircuits> circuits) {
-			return new StranglerEndpoint(tables, strangler, circuits.getIfAvailable());
+				ObjectProvider<SharedCircuits> circuits, MeterRegistry meters) {
+			return new StranglerEndpoint(tables, strangler, circuits.getIfAvailable(), meters);
 		}
 
 	}

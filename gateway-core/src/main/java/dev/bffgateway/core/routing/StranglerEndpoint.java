@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.bffgateway.core.circuit.SharedCircuits;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -13,7 +14,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 /**
  * {@code /actuator/strangler}: the table in force (version, source, routes and strangled dependencies with their
  * weights), each one's breaker states, requests per side and fallbacks, and the last reload's result; with shared
- * circuit state, each side's fleet verdict and operator override too.
+ * circuit state, each side's fleet verdict and operator override too; for a route that stores its writes, how many
+ * it stored and how their replays ended.
  */
 @Endpoint(id = "strangler")
 final class StranglerEndpoint {
@@ -24,10 +26,13 @@ final class StranglerEndpoint {
 
 	private final @Nullable SharedCircuits circuits;
 
-	StranglerEndpoint(RouteTables tables, Strangler strangler, @Nullable SharedCircuits circuits) {
+	private final MeterRegistry meters;
+
+	StranglerEndpoint(RouteTables tables, Strangler strangler, @Nullable SharedCircuits circuits, MeterRegistry meters) {
 		this.tables = tables;
 		this.strangler = strangler;
 		this.circuits = circuits;
+		this.meters = meters;
 	}
 
 	@ReadOperation
@@ -69,7 +74,30 @@ final class StranglerEndpoint {
 		}
 		entry.put("breakerConfig", route.breaker());
 		entry.putAll(traffic(route));
+		if (route.onUnavailable() == Route.OnUnavailable.STORE) {
+			entry.put("replay", replay(route.id()));
+		}
 		return entry;
+	}
+
+	/** A storing route's writes: stored, and how their replays ended (the replay capability's counters). */
+	private Map<String, Object> replay(String route) {
+		Map<String, Object> replay = new LinkedHashMap<>();
+		replay.put("stored", counted("bff.replay.stored", route, null));
+		replay.put("applied", counted("bff.replay.outcomes", route, "applied"));
+		replay.put("refused", counted("bff.replay.outcomes", route, "refused"));
+		replay.put("expired", counted("bff.replay.outcomes", route, "expired"));
+		replay.put("deadLettered", counted("bff.replay.outcomes", route, "dead_lettered"));
+		return replay;
+	}
+
+	private long counted(String meter, String route, @Nullable String outcome) {
+		var search = this.meters.find(meter).tag("route", route);
+		if (outcome != null) {
+			search = search.tag("outcome", outcome);
+		}
+		var counter = search.counter();
+		return (counter != null) ? (long) counter.count() : 0;
 	}
 
 	private Map<String, Object> traffic(Route route) {

@@ -35,12 +35,14 @@ class StranglerEndpointTest {
 	private final RouteTables tables = new RouteTables(this.source,
 			new RouteTableParser(List.of(ACCOUNT), null), this.clock);
 
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
 	private final Strangler strangler = new Strangler(new SideSelector(),
 			CircuitBreakerRegistry.of(Map.of("default", CircuitBreakerConfig.ofDefaults(), "strict",
 					CircuitBreakerConfig.custom().slidingWindowSize(10).build())),
-			new SimpleMeterRegistry());
+			this.meters);
 
-	private final StranglerEndpoint endpoint = new StranglerEndpoint(this.tables, this.strangler, null);
+	private final StranglerEndpoint endpoint = new StranglerEndpoint(this.tables, this.strangler, null, this.meters);
 
 	@Test
 	void showsTheTableItsTrafficAndTheLastReload() throws Exception {
@@ -76,6 +78,22 @@ class StranglerEndpointTest {
 								"legacy", Map.of("breaker", "CLOSED", "requests", 0L, "errors", 0L),
 								"new", Map.of("breaker", "OPEN", "requests", 0L, "errors", 0L)),
 						"fallbacks", 0L))));
+	}
+
+	@Test
+	void showsWhatARouteThatStoresItsWritesStoredAndHowTheirReplaysEnded() throws Exception {
+		this.source.content = this.source.content + "    on-unavailable: store\n";
+		assertThat(this.tables.reloadIfChanged()).isTrue();
+		this.meters.counter("bff.replay.stored", "route", "orders").increment(3);
+		this.meters.counter("bff.replay.outcomes", "route", "orders", "outcome", "applied").increment(2);
+		this.meters.counter("bff.replay.outcomes", "route", "orders", "outcome", "dead_lettered").increment();
+		this.meters.counter("bff.replay.outcomes", "route", "billing", "outcome", "applied").increment(9);
+
+		@SuppressWarnings("unchecked")
+		Map<String, Object> orders = ((List<Map<String, Object>>) this.endpoint.strangler().get("routes")).get(0);
+
+		assertThat(orders).containsEntry("replay",
+				Map.of("stored", 3L, "applied", 2L, "refused", 0L, "expired", 0L, "deadLettered", 1L));
 	}
 
 	@Test
