@@ -2,6 +2,7 @@ package dev.bffgateway.it;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Modifier;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -25,11 +26,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The SAM template and the Lambda packages Maven builds agree: every function names a Java runtime Lambda
  * offers, its CodeUri is a package that exists, and its handler class is in that package, loads from the
- * package alone, and is a {@code RequestStreamHandler} the runtime can construct.
+ * package alone, and is a {@code RequestStreamHandler} the runtime can construct. A BFF's function runs its own
+ * handler; its replay function (store and replay) runs Spring Cloud Function's {@code FunctionInvoker} on the same
+ * package, starting the BFF's application with {@code replayRequests}, behind the BFF's own FIFO queue.
  */
 class LambdaPackageTest {
 
 	static final Path DEPLOY = ProjectFiles.root().resolve("deploy");
+
+	/** Each replay function, by the BFF function whose package it runs. */
+	static final Map<String, String> REPLAY_FUNCTIONS = Map.of("WebBffReplayFunction", "WebBffFunction",
+			"MobileBffReplayFunction", "MobileBffFunction", "PartnerBffReplayFunction", "PartnerBffFunction");
+
+	static final String FUNCTION_INVOKER = "org.springframework.cloud.function.adapter.aws.FunctionInvoker";
 
 	@SuppressWarnings("unchecked")
 	static Map<String, Object> template() throws IOException {
@@ -47,10 +56,20 @@ class LambdaPackageTest {
 			.map(Map.Entry::getKey);
 	}
 
+	/** The BFFs' own functions: every function but the replay functions. */
+	static Stream<String> bffFunctions() throws IOException {
+		return functions().filter((name) -> !REPLAY_FUNCTIONS.containsKey(name));
+	}
+
+	static Stream<String> replayFunctions() throws IOException {
+		return functions().filter(REPLAY_FUNCTIONS::containsKey);
+	}
+
 	@Test
-	void everyBffHasAFunction() throws IOException {
-		assertThat(functions()).containsExactlyInAnyOrder("WebBffFunction", "MobileBffFunction",
+	void everyBffHasAFunctionAndAReplayFunction() throws IOException {
+		assertThat(bffFunctions()).containsExactlyInAnyOrder("WebBffFunction", "MobileBffFunction",
 				"PartnerBffFunction");
+		assertThat(replayFunctions()).containsExactlyInAnyOrderElementsOf(REPLAY_FUNCTIONS.keySet());
 	}
 
 	@Test
@@ -63,7 +82,7 @@ class LambdaPackageTest {
 	}
 
 	@ParameterizedTest
-	@MethodSource("functions")
+	@MethodSource("bffFunctions")
 	@SuppressWarnings("unchecked")
 	void functionPointsAtABuiltPackageWithItsHandler(String name, @TempDir Path unpacked) throws Exception {
 		Map<String, Object> template = template();
@@ -95,6 +114,75 @@ class LambdaPackageTest {
 					false, loader);
 			assertThat(streamHandler.isAssignableFrom(type)).as(handler[0] + " is a RequestStreamHandler").isTrue();
 			assertThat(Modifier.isPublic(type.getConstructor().getModifiers())).isTrue();
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("replayFunctions")
+	@SuppressWarnings("unchecked")
+	void replayFunctionRunsItsBffsPackageBehindItsQueue(String name, @TempDir Path unpacked) throws Exception {
+		Map<String, Object> template = template();
+		Map<String, Map<String, Object>> resources = (Map<String, Map<String, Object>>) template.get("Resources");
+		Map<String, Object> globals = (Map<String, Object>) ((Map<String, Object>) template.get("Globals"))
+			.get("Function");
+		Map<String, Object> properties = (Map<String, Object>) resources.get(name).get("Properties");
+		Map<String, Object> bff = (Map<String, Object>) resources.get(REPLAY_FUNCTIONS.get(name)).get("Properties");
+		Map<String, Object> environment = (Map<String, Object>) ((Map<String, Object>) properties.get("Environment"))
+			.get("Variables");
+
+		assertThat(properties.getOrDefault("Runtime", globals.get("Runtime"))).as(name + " runtime")
+			.isIn("java21", "java25");
+		assertThat(properties.get("CodeUri")).as(name + " runs its BFF's package").isEqualTo(bff.get("CodeUri"));
+		assertThat(properties.get("Handler")).isEqualTo(FUNCTION_INVOKER + "::handleRequest");
+		assertThat(environment).containsEntry("SPRING_CLOUD_FUNCTION_DEFINITION", "replayRequests")
+			.containsEntry("GATEWAY_REPLAY_POLL", "false")
+			.containsEntry("SPRING_PROFILES_ACTIVE", "lambda");
+		assertThat(String.valueOf(environment.get("JAVA_TOOL_OPTIONS")))
+			.as("no Spring AOT: the context process-aot generates is the HTTP edge's")
+			.doesNotContain("spring.aot.enabled=true");
+
+		// behind its BFF's queue, the one its BFF stores into, answering a partial batch
+		Map<String, Object> events = (Map<String, Object>) properties.get("Events");
+		assertThat(events).hasSize(1);
+		Map<String, Object> event = (Map<String, Object>) events.values().iterator().next();
+		assertThat(event.get("Type")).isEqualTo("SQS");
+		Map<String, Object> source = (Map<String, Object>) event.get("Properties");
+		assertThat(source.get("BatchSize")).isEqualTo(10);
+		assertThat((List<Object>) source.get("FunctionResponseTypes")).containsExactly("ReportBatchItemFailures");
+		String queue = ((String) ((Map<String, Object>) source.get("Queue")).get("Fn::GetAtt")).replace(".Arn", "");
+		assertThat(environment.get("REPLAY_QUEUE_URL")).isEqualTo(Map.of("Ref", queue));
+		Map<String, Object> bffEnvironment = (Map<String, Object>) ((Map<String, Object>) bff.get("Environment"))
+			.get("Variables");
+		List<Object> stored = (List<Object>) ((Map<String, Object>) bffEnvironment.get("REPLAY_QUEUE_URL"))
+			.get("Fn::If");
+		assertThat(stored.get(1)).as("its BFF stores into the same queue").isEqualTo(Map.of("Ref", queue));
+		Map<String, Object> queueProperties = (Map<String, Object>) resources.get(queue).get("Properties");
+		assertThat(queueProperties.get("FifoQueue")).isEqualTo(true);
+		int timeout = (Integer) properties.getOrDefault("Timeout", globals.get("Timeout"));
+		assertThat((Integer) queueProperties.get("VisibilityTimeout")).as("6 x the function's timeout")
+			.isGreaterThanOrEqualTo(6 * timeout);
+
+		Path zip = DEPLOY.resolve((String) properties.get("CodeUri")).normalize();
+		assertThat(zip).as(name + " CodeUri").isRegularFile();
+		try (ZipFile archive = new ZipFile(zip.toFile())) {
+			unzip(archive, unpacked);
+		}
+		try (URLClassLoader loader = packageClassLoader(unpacked)) {
+			Class<?> invoker = Class.forName(FUNCTION_INVOKER, false, loader);
+			Class<?> streamHandler = Class.forName("com.amazonaws.services.lambda.runtime.RequestStreamHandler",
+					false, loader);
+			assertThat(streamHandler.isAssignableFrom(invoker)).as(FUNCTION_INVOKER + " is a RequestStreamHandler")
+				.isTrue();
+			assertThat(Modifier.isPublic(invoker.getConstructor().getModifiers())).isTrue();
+			String mainClass = (String) environment.get("MAIN_CLASS");
+			assertThat(unpacked.resolve(mainClass.replace('.', '/') + ".class")).as(mainClass + " at the package root")
+				.isRegularFile();
+			Class<? extends Annotation> application = Class
+				.forName("org.springframework.boot.autoconfigure.SpringBootApplication", false, loader)
+				.asSubclass(Annotation.class);
+			assertThat(Class.forName(mainClass, false, loader).isAnnotationPresent(application))
+				.as(mainClass + " is the BFF's @SpringBootApplication")
+				.isTrue();
 		}
 	}
 
