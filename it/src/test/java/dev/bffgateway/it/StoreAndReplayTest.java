@@ -120,7 +120,7 @@ class StoreAndReplayTest {
 				.indexName("by-status")
 				.keySchema(KeySchemaElement.builder().attributeName("status").keyType(KeyType.HASH).build(),
 						KeySchemaElement.builder().attributeName("createdAt").keyType(KeyType.RANGE).build())
-				.projection((p) -> p.projectionType(ProjectionType.ALL))
+				.projection((p) -> p.projectionType(ProjectionType.KEYS_ONLY))
 				.build()));
 		store = new TcpRelay(moto.getPort());
 		elasticMq = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();

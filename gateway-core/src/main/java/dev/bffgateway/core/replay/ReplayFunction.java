@@ -55,10 +55,14 @@ final class ReplayFunction implements Function<SqsBatch.Event, SqsBatch.Response
 		return new SqsBatch.Response(failures);
 	}
 
-	/** The backoff, as the message's visibility; without it the message comes back after the queue's timeout. */
+	/**
+	 * The backoff, as the message's visibility; without it the message comes back after the queue's timeout. A
+	 * message held back behind a failed one of its group is made visible at once (zero), or the group would wait the
+	 * queue's whole visibility timeout.
+	 */
 	private void delay(ReplayQueue.Message message, Duration delay) {
 		ReplayQueue queue = this.queue;
-		if (queue == null || delay.isZero()) {
+		if (queue == null) {
 			return;
 		}
 		try {

@@ -57,7 +57,8 @@ public final class RoutingAutoConfiguration {
 		Set<String> configs = new TreeSet<>(breakers.getConfigs().keySet());
 		configs.add(Route.DEFAULT_BREAKER);
 		// a route may store its writes only where the BFF has a request store (the replay capability's settings)
-		boolean store = !environment.getProperty("gateway.replay.table", "").isBlank()
+		boolean store = environment.getProperty("gateway.replay.enabled", Boolean.class, true)
+				&& !environment.getProperty("gateway.replay.table", "").isBlank()
 				&& !environment.getProperty("gateway.replay.queue-url", "").isBlank();
 		return new RouteTables(source, new RouteTableParser(strangled, names, configs, store), clock);
 	}
