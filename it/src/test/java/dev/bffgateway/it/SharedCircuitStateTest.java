@@ -118,6 +118,11 @@ class SharedCircuitStateTest {
 	}
 
 	static void createTable(String name) {
+		createTable(dynamo, name);
+	}
+
+	/** The circuits table as deploy/template.yaml declares it: namespace and circuit keys, TTL on expiresAt. */
+	static void createTable(DynamoDbClient dynamo, String name) {
 		dynamo.createTable((table) -> table.tableName(name)
 			.billingMode(BillingMode.PAY_PER_REQUEST)
 			.attributeDefinitions(AttributeDefinition.builder().attributeName("namespace").attributeType(ScalarAttributeType.S).build(),

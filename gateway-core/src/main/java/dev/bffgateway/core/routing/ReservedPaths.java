@@ -18,7 +18,7 @@ final class ReservedPaths {
 	/** Each reserved path, with one path under it that a pattern claiming it would match. */
 	private static final List<List<String>> RESERVED = List.of(List.of("/dashboard", "/dashboard"),
 			List.of("/actuator", "/actuator/health"), List.of("/v3/api-docs", "/v3/api-docs/swagger-config"),
-			List.of("/requests", "/requests/0123456789abcdef"));
+			List.of("/requests", "/requests/0123456789abcdef"), List.of("/ops", "/ops/routes/orders"));
 
 	private static final PathPatternParser PARSER = new PathPatternParser();
 

@@ -88,7 +88,7 @@ final class RouteTableParser {
 	}
 
 	/** A route's promotion policy; rates as {@code 1%} or {@code 0.01}. */
-	record PromotionSpec(@Nullable List<Integer> steps, @Nullable String interval, @Nullable Long minRequests,
+	record PromotionSpec(@Nullable List<Integer> steps, java.time.@Nullable Duration interval, @Nullable Long minRequests,
 			@Nullable String maxErrorRate, @Nullable String maxMismatchRate) {
 	}
 
@@ -351,17 +351,9 @@ final class RouteTableParser {
 				throw new InvalidRouteTableException(key + ".steps must be ascending weights 0..100, but was " + steps);
 			}
 		}
-		java.time.Duration interval;
-		try {
-			interval = org.springframework.boot.convert.DurationStyle.detectAndParse(
-					(spec.interval() != null) ? spec.interval() : "5m");
-		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidRouteTableException(key + ".interval must be a duration (e.g. 5m), but was '" + spec.interval()
-					+ "'", ex);
-		}
+		java.time.Duration interval = (spec.interval() != null) ? spec.interval() : java.time.Duration.ofMinutes(5);
 		if (!interval.isPositive()) {
-			throw new InvalidRouteTableException(key + ".interval must be positive, but was '" + spec.interval() + "'");
+			throw new InvalidRouteTableException(key + ".interval must be positive, but was '" + interval + "'");
 		}
 		long minRequests = (spec.minRequests() != null) ? spec.minRequests() : 500;
 		if (minRequests < 1) {

@@ -3,6 +3,8 @@ package dev.bffgateway.core.routing;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,6 +43,12 @@ public final class RouteTables {
 
 	private volatile @Nullable ReloadResult lastReload;
 
+	/** The table as its source declares it, before any weight set by promotion. */
+	private volatile RouteTable declared;
+
+	/** Weights set by promotion, by route id, laid over what the source declares. */
+	private volatile Map<String, Integer> weights = Map.of();
+
 	/**
 	 * Loads the first table.
 	 * @throws InvalidRouteTableException if the source is invalid: a BFF must not start with a bad table
@@ -50,7 +58,8 @@ public final class RouteTables {
 		this.parser = parser;
 		this.clock = clock;
 		String content = readOrFail();
-		this.current.set(parse(content));
+		this.declared = parse(content);
+		this.current.set(this.declared);
 		this.lastContent = content;
 		this.lastReload = new ReloadResult(clock.instant(), true, null);
 	}
@@ -100,7 +109,8 @@ public final class RouteTables {
 		catch (InvalidRouteTableException ex) {
 			return reject(ex.getMessage());
 		}
-		this.current.set(table);
+		this.declared = table;
+		this.current.set(overlaid(table, this.weights));
 		this.lastReload = new ReloadResult(this.clock.instant(), true, null);
 		logger.info("Route table {} version {} applied: {} routes", this.source.name(), table.version(),
 				table.routes().size());
@@ -112,6 +122,37 @@ public final class RouteTables {
 		this.lastReload = new ReloadResult(this.clock.instant(), false, error);
 		logger.error("Route table reload rejected, keeping version {}: {}", current().version(), error);
 		return false;
+	}
+
+	/**
+	 * Lays weights decided by promotion over the table the source declares (for routes it declares; others are
+	 * ignored), now and after every reload, until other weights are laid.
+	 * @param weights route id to weight, 0 to 100
+	 */
+	public synchronized void overrideWeights(Map<String, Integer> weights) {
+		if (weights.equals(this.weights)) {
+			return;
+		}
+		this.weights = Map.copyOf(weights);
+		this.current.set(overlaid(this.declared, this.weights));
+		logger.info("Route weights set by promotion: {}", new java.util.TreeMap<>(weights));
+	}
+
+	/** @return a route as its source declares it, before a weight set by promotion, or {@code null} */
+	public @Nullable Route declared(String id) {
+		return this.declared.routes().stream().filter((r) -> r.id().equals(id)).findFirst().orElse(null);
+	}
+
+	private static RouteTable overlaid(RouteTable table, Map<String, Integer> weights) {
+		if (weights.isEmpty()) {
+			return table;
+		}
+		List<Route> routes = table.routes().stream().map((route) -> {
+			Integer weight = weights.get(route.id());
+			return (weight != null && weight != route.weight()) ? route.with(weight, route.breaker()) : route;
+		}).toList();
+		return new RouteTable(table.source(), table.version(), table.loadedAt(), routes,
+				List.copyOf(table.dependencies()));
 	}
 
 	/** @return the latest reload attempt's outcome */

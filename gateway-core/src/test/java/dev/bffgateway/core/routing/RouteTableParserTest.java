@@ -319,6 +319,43 @@ class RouteTableParserTest {
 	}
 
 	@Test
+	void aRouteDeclaresItsParallelRunAndItsPromotion() {
+		Route orders = this.parser.parse(FILE, VALID.replace("    weight: 30\n", """
+				    weight: 30
+				    shadow:
+				      percent: 10
+				      ignore: [/generatedAt, /items/*/id]
+				    promotion:
+				      steps: [5, 25, 50, 100]
+				      interval: 10m
+				      min-requests: 200
+				      max-error-rate: 2%
+				      max-mismatch-rate: 0.001
+				"""), 1, NOW).routes().get(0);
+
+		assertThat(orders.shadow()).isEqualTo(new Route.Shadow(10, List.of(), List.of("/generatedAt", "/items/*/id"),
+				List.of(), false));
+		assertThat(orders.promotion()).isEqualTo(new Route.Promotion(List.of(5, 25, 50, 100),
+				java.time.Duration.ofMinutes(10), 200, 0.02, 0.001));
+	}
+
+	@Test
+	void aBadParallelRunOrPromotionIsNamed() {
+		assertRejected(VALID.replace("    weight: 30\n", "    weight: 30\n    shadow:\n      percent: 120\n"),
+				FILE + ": routes[0].shadow.percent must be 0..100, but was 120");
+		assertRejected(VALID.replace("    weight: 30\n", "    weight: 30\n    shadow:\n      percent: 5\n      ignore: [x]\n"),
+				FILE + ": routes[0].shadow.ignore[0] must be a JSON pointer (starting with '/'), but was 'x'");
+		assertRejected(VALID.replace("    weight: 30\n", "    weight: 30\n    promotion:\n      steps: [50, 25]\n"),
+				FILE + ": routes[0].promotion.steps must be ascending weights 0..100, but was [50, 25]");
+		assertRejected(VALID.replace("    weight: 30\n",
+				"    weight: 30\n    promotion:\n      steps: [5]\n      max-error-rate: lots\n"),
+				FILE + ": routes[0].promotion.max-error-rate must be a rate 0%..100% (or 0..1), but was 'lots'");
+		assertRejected(VALID.replace("    weight: 30\n",
+				"    weight: 30\n    promotion:\n      steps: [5]\n      interval: soon\n"),
+				FILE + ": routes[0].promotion.interval cannot be read as java.time.Duration, but was 'soon'");
+	}
+
+	@Test
 	void aRoutesBreakerConfigMustBeKnown() {
 		assertThatExceptionOfType(InvalidRouteTableException.class)
 			.isThrownBy(() -> this.strangling.parse(FILE,
