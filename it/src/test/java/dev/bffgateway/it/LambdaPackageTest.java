@@ -186,6 +186,72 @@ class LambdaPackageTest {
 		}
 	}
 
+	/**
+	 * With {@code RoutesFromSsm=Yes} a BFF's function and its replay function read the BFF's routes from its own
+	 * parameter, {@code /bff/<bff>/routes}, created with a valid (empty) table, and may call {@code GetParameter} on
+	 * that one parameter only; with {@code No}, the variable is empty (the packaged file) and there is no grant.
+	 */
+	@ParameterizedTest
+	@MethodSource("functions")
+	@SuppressWarnings("unchecked")
+	void functionReadsItsBffsRoutesParameterAndOnlyThatOne(String name) throws IOException {
+		Map<String, Object> template = template();
+		Map<String, Map<String, Object>> resources = (Map<String, Map<String, Object>>) template.get("Resources");
+		Map<String, Object> properties = (Map<String, Object>) resources.get(name).get("Properties");
+		String bff = (String) ((Map<String, Object>) resources.get(REPLAY_FUNCTIONS.getOrDefault(name, name))
+			.get("Properties")).get("FunctionName");
+		Map<String, Object> environment = (Map<String, Object>) ((Map<String, Object>) properties.get("Environment"))
+			.get("Variables");
+
+		List<Object> variable = (List<Object>) ((Map<String, Object>) environment.get("ROUTES_SSM_PARAMETER"))
+			.get("Fn::If");
+		assertThat(variable.get(0)).isEqualTo("ReadRoutesFromSsm");
+		assertThat(variable.get(2)).as("No: the packaged routes file").isEqualTo("");
+		String parameter = (String) ((Map<String, Object>) variable.get(1)).get("Ref");
+		assertThat(resources.get(parameter).get("Type")).isEqualTo("AWS::SSM::Parameter");
+		assertThat(resources.get(parameter)).as("created whatever RoutesFromSsm says").doesNotContainKey("Condition");
+		Map<String, Object> created = (Map<String, Object>) resources.get(parameter).get("Properties");
+		assertThat(created.get("Name")).isEqualTo("/bff/" + bff + "/routes");
+		assertThat(created.get("Type")).isEqualTo("String");
+		assertThat((Object) new Yaml().load((String) created.get("Value"))).as("a valid table, empty")
+			.isEqualTo(Map.of("routes", List.of()));
+
+		Object policies = properties.containsKey("Role")
+				? resources.get(((String) ((Map<String, Object>) properties.get("Role")).get("Fn::GetAtt")).replace(".Arn", ""))
+					.get("Properties")
+				: properties.get("Policies");
+		List<Map.Entry<Map<String, Object>, String>> statements = new ArrayList<>();
+		statements(policies, "", statements);
+		List<Map.Entry<Map<String, Object>, String>> reads = statements.stream()
+			.filter((e) -> String.valueOf(e.getKey().get("Action")).contains("ssm:GetParameter")
+					&& !String.valueOf(e.getKey().get("Action")).contains("ssm:GetParametersByPath"))
+			.toList();
+		assertThat(reads).as(name + "'s GetParameter grants").hasSize(1);
+		assertThat(reads.get(0).getValue()).isEqualTo("ReadRoutesFromSsm");
+		assertThat(reads.get(0).getKey().get("Resource")).isEqualTo(Map.of("Fn::Sub",
+				"arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${" + parameter + "}"));
+	}
+
+	/** Collects every IAM statement (a map with an {@code Effect}) under a node, with the condition it is under. */
+	@SuppressWarnings("unchecked")
+	private static void statements(Object node, String condition, List<Map.Entry<Map<String, Object>, String>> found) {
+		if (node instanceof Map<?, ?> map) {
+			if (map.containsKey("Effect")) {
+				found.add(Map.entry((Map<String, Object>) map, condition));
+				return;
+			}
+			if (map.get("Fn::If") instanceof List<?> branches) {
+				statements(branches.get(1), (String) branches.get(0), found);
+				statements(branches.get(2), "!" + branches.get(0), found);
+				return;
+			}
+			map.values().forEach((value) -> statements(value, condition, found));
+		}
+		else if (node instanceof List<?> list) {
+			list.forEach((item) -> statements(item, condition, found));
+		}
+	}
+
 	private static void unzip(ZipFile archive, Path target) throws IOException {
 		for (ZipEntry entry : archive.stream().toList()) {
 			Path path = target.resolve(entry.getName()).normalize();

@@ -9,9 +9,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Checks the routes source for edits on a fixed interval and reloads when it changed. Polling the content
- * rather than file-system events also sees a Kubernetes ConfigMap's symlink swap and edits on network disks.
+ * rather than file-system events also sees a Kubernetes ConfigMap's symlink swap and edits on network disks; an SSM
+ * parameter has no events to watch at all. In a container only: on Lambda a frozen sandbox runs no thread, and an
+ * invocation refreshes a stale table instead ({@link RoutesRefreshFilter}).
  */
 final class RoutesWatcher implements AutoCloseable {
+
+	/** The longest {@link #close()} waits for a check under way. */
+	static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
 	private final RouteTables tables;
 
@@ -19,7 +24,10 @@ final class RoutesWatcher implements AutoCloseable {
 
 	private @Nullable ScheduledExecutorService scheduler;
 
-	/** @param interval how often to check, or {@code null} not to watch (a packaged, unchanging source) */
+	/**
+	 * @param interval how often to check (a file: the poll interval; an SSM parameter: its max age), or {@code null}
+	 * not to watch (a packaged, unchanging source)
+	 */
 	RoutesWatcher(RouteTables tables, @Nullable Duration interval) {
 		this.tables = tables;
 		this.interval = interval;
@@ -40,11 +48,26 @@ final class RoutesWatcher implements AutoCloseable {
 		this.scheduler = scheduler;
 	}
 
+	/**
+	 * Stops checking. A check under way may end first, within {@link #CLOSE_TIMEOUT} (an SSM read is bounded by its
+	 * own timeout, 1 s by default): interrupted, it would fail and be logged and counted as a rejected reload.
+	 */
 	@Override
 	public synchronized void close() {
-		if (this.scheduler != null) {
-			this.scheduler.shutdownNow();
-			this.scheduler = null;
+		ScheduledExecutorService scheduler = this.scheduler;
+		if (scheduler == null) {
+			return;
+		}
+		this.scheduler = null;
+		scheduler.shutdown();
+		try {
+			if (!scheduler.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+				scheduler.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			scheduler.shutdownNow();
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -1,10 +1,13 @@
 package dev.bffgateway.core.routing;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +53,57 @@ class RoutesWatcherTest {
 		assertThat(watcher.isRunning()).isFalse();
 		watcher.close();
 		assertThat(watcher.isRunning()).isFalse();
+	}
+
+	@Test
+	void closingLetsACheckUnderWayEndRatherThanInterruptingIt() throws Exception {
+		GatedSource source = new GatedSource();
+		RouteTables tables = new RouteTables(source, new RouteTableParser(), Clock.systemUTC());
+		source.gate = new CountDownLatch(1);
+		RoutesWatcher watcher = new RoutesWatcher(tables, Duration.ofMillis(10));
+		watcher.start();
+		assertThat(source.reading.await(10, TimeUnit.SECONDS)).as("a check under way").isTrue();
+
+		Thread closing = Thread.ofVirtual().start(watcher::close);
+		source.gate.countDown();
+		closing.join(RoutesWatcher.CLOSE_TIMEOUT.multipliedBy(2));
+
+		assertThat(closing.isAlive()).isFalse();
+		assertThat(watcher.isRunning()).isFalse();
+		assertThat(source.interrupted).isFalse();
+		assertThat(tables.rejectedReloads()).as("no read failed for the close").isZero();
+	}
+
+	/** A source whose reads, after the first, wait for the gate the test opens. */
+	static final class GatedSource implements RoutesSource {
+
+		final CountDownLatch reading = new CountDownLatch(1);
+
+		volatile CountDownLatch gate = new CountDownLatch(0);
+
+		volatile boolean interrupted;
+
+		@Override
+		public String name() {
+			return "ssm:/bff/web-bff/routes";
+		}
+
+		@Override
+		public String read() throws IOException {
+			CountDownLatch gate = this.gate;
+			if (gate.getCount() > 0) {
+				this.reading.countDown();
+			}
+			try {
+				gate.await();
+			}
+			catch (InterruptedException ex) {
+				this.interrupted = true;
+				throw new IOException(ex);
+			}
+			return RouteTablesTest.routes(30);
+		}
+
 	}
 
 	@Test
