@@ -19,15 +19,17 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
  * Promotion and rollback for the routes that declare a policy, shared through the circuits table
  * ({@code gateway.circuits.shared.table}) where one is named, advice only where not. In a container a background
- * thread ticks every second; on Lambda each sandbox lays the decided weights at its start (a sandbox's own counts
- * are not added: its traffic is decided by the container fleet's, or by a container running beside it).
+ * thread ticks every second; on Lambda an invocation that finds the last tick older than a second ticks first
+ * ({@link PromotionRefreshFilter}), so sandboxes add their counts and follow the decided weights too.
  */
 @AutoConfiguration(after = RoutingAutoConfiguration.class, afterName = "dev.bffgateway.core.circuit.SharedCircuitsAutoConfiguration")
 @ConditionalOnProperty(name = "gateway.promotion.enabled", matchIfMissing = true)
@@ -66,6 +68,16 @@ public final class PromotionAutoConfiguration {
 	@Bean
 	Promotions promotions(RouteTables tables, Store store, MeterRegistry meters, Clock clock) {
 		return new Promotions(tables, store.store(), meters, clock, instance());
+	}
+
+	/** On Lambda, invocations tick (no thread runs between them); in a container the registration is disabled. */
+	@Bean
+	FilterRegistrationBean<PromotionRefreshFilter> promotionRefreshFilter(Promotions promotions, Environment environment) {
+		FilterRegistrationBean<PromotionRefreshFilter> registration = new FilterRegistrationBean<>(
+				new PromotionRefreshFilter(promotions, System::nanoTime));
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
+		registration.setEnabled(LambdaProfile.isActive(environment));
+		return registration;
 	}
 
 	@Bean

@@ -43,6 +43,9 @@ public final class RouteTables {
 
 	private volatile @Nullable ReloadResult lastReload;
 
+	/** Whether the last read failed: a later read of the same content then clears the failure shown. */
+	private volatile boolean unreadable;
+
 	/** The table as its source declares it, before any weight set by promotion. */
 	private volatile RouteTable declared;
 
@@ -96,11 +99,18 @@ public final class RouteTables {
 			content = this.source.read();
 		}
 		catch (IOException ex) {
+			this.unreadable = true;
 			return reject(this.source.name() + ": cannot be read (" + ex + ")");
 		}
 		if (content.equals(this.lastContent)) {
+			if (this.unreadable) {
+				// readable again, unchanged: the table in force is the source's again, nothing to swap
+				this.unreadable = false;
+				this.lastReload = new ReloadResult(this.clock.instant(), true, null);
+			}
 			return false;
 		}
+		this.unreadable = false;
 		this.lastContent = content;
 		RouteTable table;
 		try {

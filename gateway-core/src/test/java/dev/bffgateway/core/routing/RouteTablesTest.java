@@ -149,6 +149,24 @@ class RouteTablesTest {
 	}
 
 	@Test
+	void aSourceReadableAgainUnchangedShowsTheTableAcceptedAgain() {
+		RouteTables tables = tables();
+		RouteTable first = tables.current();
+		String content = this.source.content;
+		this.source.content = null;
+		assertThat(tables.reloadIfChanged()).isFalse();
+		assertThat(tables.lastReload().accepted()).isFalse();
+		this.clock.advance(Duration.ofMinutes(1));
+		this.source.content = content;
+
+		assertThat(tables.reloadIfChanged()).isFalse();
+
+		assertThat(tables.current()).isSameAs(first);
+		assertThat(tables.lastReload()).isEqualTo(new RouteTables.ReloadResult(START.plus(Duration.ofMinutes(1)), true,
+				null));
+	}
+
+	@Test
 	void anUnchangedSourceIsNotReloaded() {
 		RouteTables tables = tables();
 		RouteTable first = tables.current();
