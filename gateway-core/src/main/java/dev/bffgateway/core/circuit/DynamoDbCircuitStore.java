@@ -6,12 +6,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+import static dev.bffgateway.core.config.DynamoAttributes.n;
+import static dev.bffgateway.core.config.DynamoAttributes.number;
+import static dev.bffgateway.core.config.DynamoAttributes.s;
+import static dev.bffgateway.core.config.DynamoAttributes.string;
 
 /**
  * The verdicts in a DynamoDB table: partition key {@code namespace} (the BFF, so BFFs can share one table), sort key
@@ -126,24 +130,6 @@ final class DynamoDbCircuitStore implements CircuitStore {
 
 	private long expires(long epochMillis) {
 		return epochMillis / 1000 + this.ttlSeconds;
-	}
-
-	private static AttributeValue s(String value) {
-		return AttributeValue.fromS(value);
-	}
-
-	private static AttributeValue n(long value) {
-		return AttributeValue.fromN(Long.toString(value));
-	}
-
-	private static @Nullable String string(Map<String, AttributeValue> item, String name) {
-		AttributeValue value = item.get(name);
-		return (value != null) ? value.s() : null;
-	}
-
-	private static long number(Map<String, AttributeValue> item, String name) {
-		AttributeValue value = item.get(name);
-		return (value != null && value.n() != null) ? Long.parseLong(value.n()) : 0;
 	}
 
 }

@@ -8,14 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
+import dev.bffgateway.core.resilience.SingleFlight;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.StateTransition;
@@ -155,7 +153,7 @@ public final class SharedCircuits implements AutoCloseable {
 
 	private volatile Mode mode = Mode.SHARED;
 
-	private volatile @Nullable FutureTask<?> running;
+	private final SingleFlight flight = new SingleFlight(this::sync, "shared-circuits-sync");
 
 	private final AutoCloseable resources;
 
@@ -260,26 +258,7 @@ public final class SharedCircuits implements AutoCloseable {
 	 * @return whether the sync ended within the wait
 	 */
 	public boolean syncWithin(Duration timeout) {
-		FutureTask<?> task = this.running;
-		if (task == null || task.isDone()) {
-			task = new FutureTask<>(this::sync, null);
-			this.running = task;
-			Thread.ofVirtual().name("shared-circuits-sync").start(task);
-		}
-		try {
-			task.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-			return true;
-		}
-		catch (TimeoutException ex) {
-			return false;
-		}
-		catch (ExecutionException ex) {
-			return true; // sync never throws; nothing to wait for
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
+		return this.flight.runWithin(timeout);
 	}
 
 	@Override

@@ -13,6 +13,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import static dev.bffgateway.core.config.DynamoAttributes.n;
+import static dev.bffgateway.core.config.DynamoAttributes.number;
+
 /**
  * Promotions in the shared circuits table (no table of their own): partition {@code <namespace>#promotion}, sort key
  * the route's id; attributes {@code step}, {@code weight}, {@code windowStart}, the interval's counters
@@ -48,10 +51,10 @@ final class DynamoDbPromotionStore implements PromotionStore {
 		if (item == null || item.isEmpty()) {
 			return null;
 		}
-		return new PromotionState((int) n(item, "step"), (int) n(item, "weight"), n(item, "windowStart"),
-				n(item, "requests"), n(item, "errors"), n(item, "comparisons"), n(item, "mismatches"),
-				n(item, "holdUntil"), item.containsKey("pinned") && Boolean.TRUE.equals(item.get("pinned").bool()),
-				n(item, "version"), history(item.get("history")));
+		return new PromotionState((int) number(item, "step"), (int) number(item, "weight"), number(item, "windowStart"),
+				number(item, "requests"), number(item, "errors"), number(item, "comparisons"), number(item, "mismatches"),
+				number(item, "holdUntil"), item.containsKey("pinned") && Boolean.TRUE.equals(item.get("pinned").bool()),
+				number(item, "version"), history(item.get("history")));
 	}
 
 	@Override
@@ -143,15 +146,6 @@ final class DynamoDbPromotionStore implements PromotionStore {
 					d.path("comparisons").asLong(), d.path("mismatches").asLong(), d.path("by").asString()));
 		}
 		return decisions;
-	}
-
-	private static AttributeValue n(long value) {
-		return AttributeValue.fromN(Long.toString(value));
-	}
-
-	private static long n(Map<String, AttributeValue> item, String name) {
-		AttributeValue value = item.get(name);
-		return (value != null && value.n() != null) ? Long.parseLong(value.n()) : 0;
 	}
 
 }

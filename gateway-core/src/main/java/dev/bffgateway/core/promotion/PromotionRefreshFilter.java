@@ -2,12 +2,9 @@ package dev.bffgateway.core.promotion;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
+import dev.bffgateway.core.resilience.SingleFlight;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,16 +24,14 @@ final class PromotionRefreshFilter extends OncePerRequestFilter {
 
 	private static final Duration WAIT = Duration.ofMillis(25);
 
-	private final Promotions promotions;
-
 	private final LongSupplier nanoTime;
 
 	private volatile long tickedNanos;
 
-	private FutureTask<?> running;
+	private final SingleFlight flight;
 
 	PromotionRefreshFilter(Promotions promotions, LongSupplier nanoTime) {
-		this.promotions = promotions;
+		this.flight = new SingleFlight(promotions::tick, "promotion-tick");
 		this.nanoTime = nanoTime;
 		this.tickedNanos = nanoTime.getAsLong();
 	}
@@ -46,25 +41,8 @@ final class PromotionRefreshFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		long now = this.nanoTime.getAsLong();
 		if (now - this.tickedNanos >= PERIOD_NANOS) {
-			FutureTask<?> task;
-			synchronized (this) {
-				task = this.running;
-				if (task == null || task.isDone()) {
-					this.tickedNanos = now;
-					task = new FutureTask<>(this.promotions::tick, null);
-					this.running = task;
-					Thread.ofVirtual().name("promotion-tick").start(task);
-				}
-			}
-			try {
-				task.get(WAIT.toNanos(), TimeUnit.NANOSECONDS);
-			}
-			catch (TimeoutException | ExecutionException ex) {
-				// served with the weights in force; the tick goes on
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			this.tickedNanos = now;
+			this.flight.runWithin(WAIT);
 		}
 		chain.doFilter(request, response);
 	}

@@ -12,6 +12,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
+import static dev.bffgateway.core.config.DynamoAttributes.n;
+import static dev.bffgateway.core.config.DynamoAttributes.number;
+import static dev.bffgateway.core.config.DynamoAttributes.s;
+import static dev.bffgateway.core.config.DynamoAttributes.string;
+
 /**
  * Stored requests in a DynamoDB table: partition key {@code id}; a global secondary index {@value #BY_STATUS}
  * ({@code status}, {@code createdAt}) finds the oldest pending one; {@code expiresAt} (epoch seconds) is the TTL
@@ -147,24 +152,6 @@ final class DynamoDbRequestStore implements RequestStore {
 			.limit(1));
 		List<Map<String, AttributeValue>> items = response.items();
 		return items.isEmpty() ? null : number(items.get(0), "createdAt");
-	}
-
-	private static AttributeValue s(String value) {
-		return AttributeValue.fromS(value);
-	}
-
-	private static AttributeValue n(long value) {
-		return AttributeValue.fromN(Long.toString(value));
-	}
-
-	private static @Nullable String string(Map<String, AttributeValue> item, String name) {
-		AttributeValue value = item.get(name);
-		return (value != null) ? value.s() : null;
-	}
-
-	private static long number(Map<String, AttributeValue> item, String name) {
-		AttributeValue value = item.get(name);
-		return (value != null && value.n() != null) ? Long.parseLong(value.n()) : 0;
 	}
 
 }

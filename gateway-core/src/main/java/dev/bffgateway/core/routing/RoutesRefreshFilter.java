@@ -2,12 +2,9 @@ package dev.bffgateway.core.routing;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
+import dev.bffgateway.core.resilience.SingleFlight;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -54,7 +51,7 @@ final class RoutesRefreshFilter implements Filter, Resource {
 	/** The restores the latest read began after: fewer than {@link #restores}, the table is the snapshot's. */
 	private volatile int readAfter;
 
-	private @Nullable FutureTask<?> running;
+	private final SingleFlight flight = new SingleFlight(this::refresh, "routes-refresh");
 
 	/**
 	 * @param tables what is refreshed, or {@code null} when the source is not refreshed per invocation (the filter's
@@ -101,29 +98,7 @@ final class RoutesRefreshFilter implements Filter, Resource {
 	 * @return whether the read ended within the wait
 	 */
 	boolean refreshWithin(Duration timeout) {
-		FutureTask<?> task;
-		synchronized (this) {
-			task = this.running;
-			if (task == null || task.isDone()) {
-				task = new FutureTask<>(this::refresh, null);
-				this.running = task;
-				Thread.ofVirtual().name("routes-refresh").start(task);
-			}
-		}
-		try {
-			task.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-			return true;
-		}
-		catch (TimeoutException ex) {
-			return false;
-		}
-		catch (ExecutionException ex) {
-			return true; // refresh never throws; nothing to wait for
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
+		return this.flight.runWithin(timeout);
 	}
 
 	private void refresh() {
