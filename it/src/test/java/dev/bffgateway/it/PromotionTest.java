@@ -71,7 +71,7 @@ class PromotionTest {
 	}
 
 	@BeforeAll
-	static void start() {
+	static void startFleet() {
 		try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(URI.create(Moto.ENDPOINT))
 			.region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create()).build()) {
 			SharedCircuitStateTest.createTable(dynamo, TABLE);
@@ -108,21 +108,29 @@ class PromotionTest {
 				      max-error-rate: 1%%
 				      max-mismatch-rate: 0.5%%
 				""".formatted(LEGACY.baseUrl(), NEW.baseUrl()));
+		routesFile = routes;
 		for (int i = 0; i < 2; i++) {
-			Map<String, String> settings = new HashMap<>(Tokens.environment());
-			for (String name : Downstreams.NAMES) {
-				settings.put("gateway.dependencies.instances." + name + ".base-url", Downstreams.of(name).baseUrl());
-			}
-			settings.put("server.port", "0");
-			settings.put("management.server.port", "0");
-			settings.put("gateway.routes.file", routes.toString());
-			settings.put("gateway.circuits.shared.table", TABLE);
-			settings.put("gateway.circuits.shared.endpoint", Moto.ENDPOINT);
-			settings.put("gateway.circuits.shared.region", "us-east-1");
-			String[] arguments = settings.entrySet().stream().map((e) -> "--" + e.getKey() + "=" + e.getValue())
-				.toArray(String[]::new);
-			instances.add(new SpringApplicationBuilder(WebBffApplication.class, Clocks.class).run(arguments));
+			instances.add(startInstance());
 		}
+	}
+
+	private static Path routesFile;
+
+	/** One web-bff instance of the fleet: the shared table, the shared clock, the routes file. */
+	private static ConfigurableApplicationContext startInstance() {
+		Map<String, String> settings = new HashMap<>(Tokens.environment());
+		for (String name : Downstreams.NAMES) {
+			settings.put("gateway.dependencies.instances." + name + ".base-url", Downstreams.of(name).baseUrl());
+		}
+		settings.put("server.port", "0");
+		settings.put("management.server.port", "0");
+		settings.put("gateway.routes.file", routesFile.toString());
+		settings.put("gateway.circuits.shared.table", TABLE);
+		settings.put("gateway.circuits.shared.endpoint", Moto.ENDPOINT);
+		settings.put("gateway.circuits.shared.region", "us-east-1");
+		String[] arguments = settings.entrySet().stream().map((e) -> "--" + e.getKey() + "=" + e.getValue())
+			.toArray(String[]::new);
+		return new SpringApplicationBuilder(WebBffApplication.class, Clocks.class).run(arguments);
 	}
 
 	@AfterAll
@@ -201,25 +209,52 @@ class PromotionTest {
 			.contains("pin by ops@example.com");
 	}
 
+	@Test
+	@Order(5)
+	void anInstanceStartedLaterServesThePromotedWeightsFromItsFirstRequest() {
+		ConfigurableApplicationContext restarted = startInstance();
+		try {
+			assertThat(weight(restarted, "catalog")).as("promoted to 100 by the fleet, declared 5").isEqualTo(100);
+			assertThat(weight(restarted, "basket")).as("rolled back and pinned at 25, declared 50").isEqualTo(25);
+			Bff.Response view = new Bff(Integer.parseInt(restarted.getEnvironment().getProperty("local.management.port")))
+				.get("/actuator/promotion");
+			assertThat(view.status()).isEqualTo(200);
+			assertThat(view.json().at("/routes/basket/state/pinned").asBoolean()).isTrue();
+			assertThat(view.json().at("/routes/basket/state/history/0/kind").asString()).isEqualTo("pinned");
+			assertThat(view.json().at("/advisory").asBoolean()).isFalse();
+		}
+		finally {
+			restarted.close();
+		}
+	}
+
 	/**
 	 * Sends reads to both instances, waits until the interval's shared counts show what the test is about (each
 	 * instance adds its counts every second; the shadow calls end after their answers), then ends the interval.
 	 */
 	private static void intervalOfTraffic(String route, int requests, Predicate<PromotionState> counted) {
 		long decisions = decisions(route);
-		for (int i = 0; i < requests; i++) {
-			ConfigurableApplicationContext instance = instances.get(i % 2);
-			// during a spike the new side's 500s reach its clients: that is what promotion reacts to
-			new Bff(port(instance)).get("/" + route + "/items");
-		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> {
+		send(route, requests);
+		// more traffic while waiting: a new side held open by the fleet's breaker verdict takes none until its probe
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
 			PromotionState state = promotions(0).state(route);
-			return state != null && counted.test(state);
+			if (state != null && counted.test(state)) {
+				return true;
+			}
+			send(route, 20);
+			return false;
 		});
 		CLOCK.advance(INTERVAL.plusSeconds(1));
 		await().atMost(Duration.ofSeconds(5)).until(() -> decisions(route) > decisions
 				&& weights(route).get(0).equals(weights(route).get(1))
 				&& weights(route).get(0) == promotions(0).state(route).weight());
+	}
+
+	private static void send(String route, int requests) {
+		for (int i = 0; i < requests; i++) {
+			// during a spike the new side's 500s reach its clients: that is what promotion reacts to
+			new Bff(port(instances.get(i % 2))).get("/" + route + "/items");
+		}
 	}
 
 	private static long decisions(String route) {
@@ -228,10 +263,12 @@ class PromotionTest {
 	}
 
 	private static List<Integer> weights(String route) {
-		return instances.stream()
-			.map((i) -> i.getBean(RouteTables.class).current().routes().stream()
-				.filter((r) -> r.id().equals(route)).findFirst().orElseThrow().weight())
-			.toList();
+		return instances.stream().map((i) -> weight(i, route)).toList();
+	}
+
+	private static int weight(ConfigurableApplicationContext instance, String route) {
+		return instance.getBean(RouteTables.class).current().routes().stream()
+			.filter((r) -> r.id().equals(route)).findFirst().orElseThrow().weight();
 	}
 
 	private static Promotions promotions(int instance) {

@@ -18,10 +18,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
@@ -68,6 +71,17 @@ public final class PromotionAutoConfiguration {
 	@Bean
 	Promotions promotions(RouteTables tables, Store store, MeterRegistry meters, Clock clock) {
 		return new Promotions(tables, store.store(), meters, clock, instance());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Endpoint.class)
+	static class EndpointConfiguration {
+
+		@Bean
+		PromotionEndpoint promotionEndpoint(RouteTables tables, Promotions promotions) {
+			return new PromotionEndpoint(tables, promotions);
+		}
+
 	}
 
 	/** On Lambda, invocations tick (no thread runs between them); in a container the registration is disabled. */
