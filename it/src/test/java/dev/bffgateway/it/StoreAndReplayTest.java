@@ -147,6 +147,9 @@ class StoreAndReplayTest {
 	@AfterAll
 	static void stop() {
 		if (bff != null) {
+			// the BFF's own errors, if any, beside the test's report
+			bff.output().lines().filter((line) -> line.contains(" ERROR ") || line.contains("Exception"))
+				.limit(40).forEach(System.out::println);
 			bff.close();
 		}
 		store.close();
@@ -263,6 +266,17 @@ class StoreAndReplayTest {
 		assertThat(status.path("status").asString()).isEqualTo("APPLIED");
 		assertThat(status.path("backendStatus").asInt()).isEqualTo(201);
 		assertThat(stranger.statusCode()).isEqualTo(404);
+		try {
+			HttpResponse<String> anonymous = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bff.port()
+					+ location)).build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(anonymous.statusCode()).as("no verified user, no status").isEqualTo(401);
+			HttpResponse<String> forged = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bff.port()
+					+ location)).header("X-User-Id", "u1").build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(forged.statusCode()).as("a claimed user is no verified user").isEqualTo(401);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
 		assertThat(get("/requests/" + "0".repeat(32), "u1").statusCode()).isEqualTo(404);
 	}
 

@@ -20,6 +20,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -123,13 +124,15 @@ public final class ProxyAutoConfiguration {
 	 */
 	@Bean
 	ShadowRuns shadowRuns(Strangler strangler, RestClient.Builder builder, HttpClientSettings settings,
-			MeterRegistry meters, Clock clock) {
+			MeterRegistry meters, Clock clock, @Value("${gateway.shadow.max-concurrent:20}") int maxConcurrent) {
 		RestClient client = builder.clone()
 			.requestFactory(PooledHttpClient
-				.configure(ClientHttpRequestFactoryBuilder.httpComponents(), 20, 200, Duration.ofMillis(100))
+				.configure(ClientHttpRequestFactoryBuilder.httpComponents(), maxConcurrent,
+						Math.max(200, maxConcurrent), Duration.ofSeconds(1))
 				.build(settings.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(5))))
 			.build();
-		return new ShadowRuns(strangler, client, meters, () -> ThreadLocalRandom.current().nextDouble(), clock);
+		return new ShadowRuns(strangler, client, meters, () -> ThreadLocalRandom.current().nextDouble(), clock,
+				maxConcurrent);
 	}
 
 	@Bean

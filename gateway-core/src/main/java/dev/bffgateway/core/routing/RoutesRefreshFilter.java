@@ -78,9 +78,14 @@ final class RoutesRefreshFilter implements Filter, Resource {
 	public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (this.tables != null && stale()) {
-			refreshWithin(restored() ? this.firstTimeout : this.timeout);
+			refreshWithin(waitFor());
 		}
 		chain.doFilter(request, response);
+	}
+
+	/** @return how long a stale invocation waits: longer for the first read after a SnapStart restore */
+	Duration waitFor() {
+		return restored() ? this.firstTimeout : this.timeout;
 	}
 
 	/** @return whether the table read is older than the max age, or a SnapStart restore came since */

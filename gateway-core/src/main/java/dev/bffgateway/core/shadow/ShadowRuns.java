@@ -38,8 +38,8 @@ import org.springframework.web.servlet.function.ServerResponse;
  * The parallel runs of routes that declare {@code shadow}. For a shadowed read, the client's answer is written as it
  * comes (a copy of its body kept on the side, up to 1 MiB) and flushed; only then is the same request sent to the side
  * that did not serve, on a virtual thread, and the answers compared ({@link Comparison}). The shadow never delays or
- * changes the client's answer: it is bounded by its own Resilience4j bulkhead per route (20 at once; beyond, it is
- * skipped), it is not sent while that side's breaker is open, and what it gets counts against that breaker as any
+ * changes the client's answer: it is bounded by its own Resilience4j bulkhead per route
+ * ({@code gateway.shadow.max-concurrent}, 20 at once; beyond, it is skipped), it is not sent while that side's breaker is open, and what it gets counts against that breaker as any
  * call does (a failure or a {@code 5xx}), so a dead shadow side pauses the shadowing by itself.
  *
  * <p>Counted in {@code bff.shadow.comparisons{route,outcome=match|mismatch|error}} and
@@ -72,11 +72,7 @@ public final class ShadowRuns {
 
 	private final Clock clock;
 
-	private final BulkheadRegistry bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
-		.maxConcurrentCalls(20)
-		.maxWaitDuration(Duration.ZERO)
-		.writableStackTraceEnabled(false)
-		.build());
+	private final BulkheadRegistry bulkheads;
 
 	private final Map<String, Deque<Mismatch>> mismatches = new ConcurrentHashMap<>();
 
@@ -86,8 +82,15 @@ public final class ShadowRuns {
 	 * @param meters where comparisons are counted
 	 * @param random uniform in [0, 1): which reads are shadowed
 	 * @param clock when mismatches happened
+	 * @param maxConcurrent the shadow calls one route may have under way at once; beyond, a shadow is skipped
 	 */
-	public ShadowRuns(Strangler strangler, RestClient client, MeterRegistry meters, DoubleSupplier random, Clock clock) {
+	public ShadowRuns(Strangler strangler, RestClient client, MeterRegistry meters, DoubleSupplier random, Clock clock,
+			int maxConcurrent) {
+		this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
+			.maxConcurrentCalls(maxConcurrent)
+			.maxWaitDuration(Duration.ZERO)
+			.writableStackTraceEnabled(false)
+			.build());
 		this.strangler = strangler;
 		this.client = client;
 		this.meters = meters;
