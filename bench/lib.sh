@@ -177,6 +177,33 @@ stop_bff() {
   kill "$bff_pid" 2>/dev/null || true
   wait "$bff_pid" 2>/dev/null || true
 }
+# The peers (bench/peers/<name>, built with -Pbench): Spring Cloud Gateway WebFlux and Server MVC as their starters
+# come, one route from application.properties (/bench/** to 127.0.0.1:$BACKEND_PORT), run exactly as the BFF is:
+# its JVM flags, budget, MALLOC_ARENA_MAX, BFF_JAVA_OPTS, CPU placement and WARN logging. Both jars are built here
+# when either is missing.
+peer_names=(scg-webflux scg-mvc)
+peer_jar() { # name
+  local jar
+  jar=$(ls "$root/bench/peers/$1"/target/"$1"-*-exec.jar 2>/dev/null | head -1 || true)
+  if [ -z "$jar" ]; then
+    (cd "$root" && JAVA_HOME=$JAVA_HOME ./mvnw -q -Pbench -pl "$(printf 'bench/peers/%s,' "${peer_names[@]}")" -am \
+      -DskipTests package >&2)
+    jar=$(ls "$root/bench/peers/$1"/target/"$1"-*-exec.jar | head -1)
+  fi
+  echo "$jar"
+}
+# launch_peer starts a peer without waiting for it (wait_port "$port" 120 "$peer_pid" does) and sets peer_pid
+peer_pid=
+launch_peer() { # name port backend-port
+  local jar
+  jar=$(peer_jar "$1")
+  if (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null; then echo "127.0.0.1:$2 is taken; $1 needs it" >&2; return 1; fi
+  BACKEND_PORT=$3 taskset -c "$sut_cpus" "$java" "${bff_flags[@]}" ${BFF_JAVA_OPTS:-} -jar "$jar" --server.port="$2" \
+    --server.address=127.0.0.1 --logging.level.root=WARN >"$work/$1-$2.log" 2>&1 &
+  peer_pid=$!
+  pids+=("$peer_pid")
+}
+
 rss_mib() { awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 hwm_mib() { awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 
@@ -217,6 +244,57 @@ hey_at() { # rate url [hey args...]; HEY_WORKERS (default 20) workers share the 
   else
     echo "$(printf '%s\n' "${p50s[@]}" | median) $(printf '%s\n' "${p99s[@]}" | median)"
   fi
+}
+
+# Interleaved: every target is warmed once, then each of $runs rounds loads every target in turn, so slow drift of
+# the machine (other tenants, thermal) lands on all of them alike. Arguments are name url pairs; prints one line
+# per target: "name <median>" (wrk_interleaved: req/s) or "name <p50 ms> <p99 ms>" (hey_interleaved: medians).
+wrk_once() { # seconds connections url
+  local report
+  report=$(pin "$load_cpus" wrk -t1 -c"$2" -d"$1s" "$3")
+  if grep -q 'Non-2xx\|Socket errors' <<<"$report"; then echo "wrk: errors from $3:" >&2; echo "$report" >&2; return 1; fi
+  awk '/Requests\/sec/ { print $2 }' <<<"$report"
+}
+wrk_interleaved() { # connections name url [name url...]
+  local c=$1 i r v
+  shift
+  local -a args=("$@") lines=()
+  for ((i = 0; i < ${#args[@]}; i += 2)); do wrk_once "$warmup" "$c" "${args[i + 1]}" >/dev/null; done
+  for ((r = 0; r < runs; r++)); do
+    for ((i = 0; i < ${#args[@]}; i += 2)); do
+      v=$(wrk_once "$duration" "$c" "${args[i + 1]}") # a failed run stops the script (set -e), not in an array append
+      lines+=("${args[i]} $v")
+    done
+  done
+  for ((i = 0; i < ${#args[@]}; i += 2)); do
+    echo "${args[i]} $(printf '%s\n' "${lines[@]}" | awk -v n="${args[i]}" '$1 == n { print $2 }' | median)"
+  done
+}
+hey_once() { # seconds rate url -> "<p50 ms> <p99 ms>"
+  local workers=${HEY_WORKERS:-20} report
+  report=$(pin "$load_cpus" hey -z "$1s" -c "$workers" -q "$(($2 / workers))" "$3")
+  grep -q '\[200\]' <<<"$report" || { echo "hey: no 200s from $3" >&2; echo "$report" >&2; return 1; }
+  if grep -E '^\s+\[[0-9]+\]' <<<"$report" | grep -vq '\[200\]'; then
+    echo "hey: non-200 answers from $3:" >&2; grep -E '^\s+\[[0-9]+\]' <<<"$report" >&2; return 1
+  fi
+  awk '/ 50% in/ { p50 = $3 * 1000 } / 99% in/ { p99 = $3 * 1000 } END { printf "%.3f %.3f\n", p50, p99 }' <<<"$report"
+}
+hey_interleaved() { # rate name url [name url...]
+  local rate=$1 i r v
+  shift
+  local -a args=("$@") lines=()
+  for ((i = 0; i < ${#args[@]}; i += 2)); do hey_once "$warmup" "$rate" "${args[i + 1]}" >/dev/null; done
+  for ((r = 0; r < runs; r++)); do
+    for ((i = 0; i < ${#args[@]}; i += 2)); do
+      v=$(hey_once "$duration" "$rate" "${args[i + 1]}")
+      lines+=("${args[i]} $v")
+    done
+  done
+  for ((i = 0; i < ${#args[@]}; i += 2)); do
+    local sel
+    sel=$(printf '%s\n' "${lines[@]}" | awk -v n="${args[i]}" '$1 == n')
+    echo "${args[i]} $(awk '{ print $2 }' <<<"$sel" | median) $(awk '{ print $3 }' <<<"$sel" | median)"
+  done
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
