@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole suite, one run: prints docs/benchmarks.md's table (and keeps it in bench/out/table.md). Each script
-# also runs alone. Loopback only; every part stops by itself. About 15 minutes; SMOKE=1 takes about 3.
+# also runs alone. Loopback only; every part stops by itself. About 20 minutes; SMOKE=1 takes about 4.
 #
 #   bench/run-all.sh
 #   SMOKE=1 bench/run-all.sh     # what CI runs: the scripts keep working; the figures mean nothing
