@@ -144,6 +144,20 @@ class ShadowDiffTest extends ContainerTestSupport {
 				on.get(500) / 1e6, off.get(500) / 1e6, on.get(989) / 1e6, off.get(989) / 1e6);
 	}
 
+	/** The shadow carries the identity the BFF verified, never one the client claims, exactly as the live call does. */
+	@Test
+	void theShadowSideSeesTheVerifiedUserNeverAClaimedOne() {
+		Bff.Response response = this.bff.get("/profile/me", "Authorization", Tokens.bearer("u7"), "X-User-Id", "admin");
+
+		assertThat(response.status()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(NEW.findAll(anyRequestedFor(anyUrl())
+			.withHeader(ShadowRuns.SHADOW_HEADER, com.github.tomakehurst.wiremock.client.WireMock.equalTo("true"))))
+			.singleElement()
+			.satisfies((shadow) -> assertThat(shadow.getHeaders().getHeader("X-User-Id").values()).containsExactly("u7")));
+		assertThat(LEGACY.findAll(anyRequestedFor(anyUrl()))).singleElement()
+			.satisfies((live) -> assertThat(live.getHeaders().getHeader("X-User-Id").values()).containsExactly("u7"));
+	}
+
 	@Test
 	void aSlowShadowSideNeverHoldsAClientBack() {
 		NEW.resetAll();
