@@ -33,6 +33,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -133,6 +134,8 @@ class OpsPageBrowserTest extends ContainerTestSupport {
 		browser.findElement(By.cssSelector("form[action='/ops/routes/catalog'] input[name=token]")).sendKeys(TOKEN);
 		browser.findElement(By.id("rollback-catalog")).click();
 
+		// the click submits the form; the answer is a new page, which a loaded machine may take a while to show
+		await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("notice")).isEmpty());
 		assertThat(browser.findElement(By.id("notice")).getText())
 			.isEqualTo("Operator alice: rollback-now on route catalog, weight 50 % → 25 %.");
 		assertThat(weight("catalog")).isEqualTo("25 %");

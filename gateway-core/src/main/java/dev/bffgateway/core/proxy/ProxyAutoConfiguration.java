@@ -1,5 +1,6 @@
 package dev.bffgateway.core.proxy;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -12,6 +13,9 @@ import dev.bffgateway.core.routing.RoutesProperties;
 import dev.bffgateway.core.routing.RoutingAutoConfiguration;
 import dev.bffgateway.core.routing.Strangler;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHeaders;
@@ -25,6 +29,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpComponentsHttpClientBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
@@ -32,7 +37,6 @@ import org.springframework.cloud.gateway.server.mvc.GatewayServerMvcAutoConfigur
 import org.springframework.cloud.gateway.server.mvc.config.GatewayMvcProperties;
 import org.springframework.cloud.gateway.server.mvc.handler.HandlerFunctions;
 import org.springframework.cloud.gateway.server.mvc.handler.ProxyExchange;
-import org.springframework.cloud.gateway.server.mvc.handler.RestClientProxyExchange;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
@@ -65,30 +69,34 @@ public final class ProxyAutoConfiguration {
 	private static final Duration POOL_WAIT = Duration.ofSeconds(1);
 
 	/**
-	 * The proxy's own request factory: a bean (closed with the context, and its pool with it) of its own type,
-	 * since Gateway MVC applies any {@link ClientHttpRequestFactory} bean to Boot's shared builder.
+	 * The proxy's own Apache client: Boot's settings, the proxy's pool; a bean (closed with the context, and its pool
+	 * with it) of its own type, never a {@link ClientHttpRequestFactory} (Gateway MVC applies any such bean to
+	 * Boot's shared builder).
 	 */
 	@Bean
-	ProxyRequestFactory proxyRequestFactory(RoutesProperties properties, HttpClientSettings settings) {
+	ProxyHttpClient proxyHttpClient(RoutesProperties properties, HttpClientSettings settings) {
 		int perBackend = properties.maxConnectionsPerBackend();
-		return new ProxyRequestFactory(PooledHttpClient
-			.configure(ClientHttpRequestFactoryBuilder.httpComponents(), perBackend,
-					Math.max(perBackend, MAX_CONNECTIONS_TOTAL), POOL_WAIT)
-			.withHttpClientCustomizer((client) -> client.disableContentCompression()
+		return new ProxyHttpClient(PooledHttpClient
+			.configure(new HttpComponentsHttpClientBuilder(), perBackend, Math.max(perBackend, MAX_CONNECTIONS_TOTAL),
+					POOL_WAIT)
+			.withCustomizer((client) -> client.disableContentCompression()
 				.disableDefaultUserAgent()
 				.addRequestInterceptorLast(ProxyAutoConfiguration::noDefaultKeepAlive))
 			.build(settings));
 	}
 
 	/**
-	 * Gateway MVC's exchange, on a client of its own: Boot's builder (observation, trace propagation) cloned,
-	 * with the proxy's request factory; made faithful to what the client sent ({@link FaithfulProxyExchange}).
+	 * Gateway MVC's exchange on the proxy's own client, faithful to what the client sent ({@link FaithfulProxyExchange});
+	 * the current trace goes with each request when the BFF traces.
 	 */
 	@Bean
-	ProxyExchange proxyExchange(RestClient.Builder builder, ProxyRequestFactory proxyRequestFactory,
-			GatewayMvcProperties properties) {
-		return new FaithfulProxyExchange(new RestClientProxyExchange(
-				builder.clone().requestFactory(proxyRequestFactory.factory()).build(), properties));
+	ProxyExchange proxyExchange(ProxyHttpClient client, GatewayMvcProperties properties, ObjectProvider<Tracer> tracer,
+			ObjectProvider<Propagator> propagator) {
+		Tracer tracing = tracer.getIfUnique();
+		Propagator propagation = propagator.getIfUnique();
+		TracePropagation trace = (tracing != null && propagation != null) ? TracePropagation.of(tracing, propagation)
+				: TracePropagation.none();
+		return new FaithfulProxyExchange(client.client(), properties.getStreamingMediaTypes(), trace);
 	}
 
 	/**
@@ -102,17 +110,12 @@ public final class ProxyAutoConfiguration {
 		}
 	}
 
-	/** The proxy's request factory, closed with the context. */
-	record ProxyRequestFactory(ClientHttpRequestFactory factory) implements AutoCloseable {
+	/** The proxy's Apache client, closed with the context. */
+	record ProxyHttpClient(CloseableHttpClient client) implements AutoCloseable {
 
 		@Override
-		public void close() throws Exception {
-			if (this.factory instanceof AutoCloseable closeable) {
-				closeable.close();
-			}
-			else if (this.factory instanceof org.springframework.beans.factory.DisposableBean disposable) {
-				disposable.destroy();
-			}
+		public void close() throws IOException {
+			this.client.close();
 		}
 
 	}

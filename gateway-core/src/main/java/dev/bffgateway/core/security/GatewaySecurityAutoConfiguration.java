@@ -197,11 +197,14 @@ public final class GatewaySecurityAutoConfiguration {
 		boolean lambda = LambdaProfile.isActive(environment);
 		boolean edgeAuthorizer = jwt.edgeAuthorizer() && lambda;
 		// on Lambda there is no management context (and no servlet context to look one up in): nothing is actuator
-		RequestMatcher actuator = lambda ? (request) -> false : EndpointRequest.toAnyEndpoint();
+		RequestMatcher actuator = EndpointRequest.toAnyEndpoint();
 		// the ops page lives beside the actuator, on the management port only (its actions check an operator token)
-		RequestMatcher opsPage = (request) -> !lambda && onManagementPort(request, environment)
+		ManagementPort ports = new ManagementPort(environment);
+		RequestMatcher opsPage = (request) -> ports.isManagement(request)
 				&& (request.getRequestURI().equals("/ops") || request.getRequestURI().startsWith("/ops/"));
-		RequestMatcher management = (request) -> actuator.matches(request) || opsPage.matches(request);
+		// a request on the public port is never the management server's: known without asking Boot's matcher
+		RequestMatcher management = lambda ? (request) -> false
+				: (request) -> !ports.isPublic(request) && (actuator.matches(request) || opsPage.matches(request));
 		http.csrf(AbstractHttpConfigurer::disable) // no cookie carries authority: tokens come in a header
 			// no sessions at all: each request carries its token (and the Lambda adapter's requests cannot change
 			// a session id, which session fixation protection would try)
@@ -246,13 +249,6 @@ public final class GatewaySecurityAutoConfiguration {
 				.access(access.routes()))
 			.addFilterAfter(new CallerFilter(properties.userHeader()), AuthorizationFilter.class);
 		return http.build();
-	}
-
-	/** @return whether a request came in on the management server's own port (a separate management port only) */
-	private static boolean onManagementPort(HttpServletRequest request, Environment environment) {
-		String port = environment.getProperty("local.management.port");
-		String server = environment.getProperty("local.server.port");
-		return port != null && !port.equals(server) && port.equals(Integer.toString(request.getLocalPort()));
 	}
 
 	/**

@@ -13,7 +13,6 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.cloud.gateway.server.mvc.config.GatewayMvcProperties;
 import org.springframework.cloud.gateway.server.mvc.handler.ProxyExchange;
 import org.springframework.http.client.ClientHttpRequestFactory;
-import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,11 +26,10 @@ class ProxyAutoConfigurationTest {
 		.withBean(GatewayMvcProperties.class, GatewayMvcProperties::new);
 
 	@Test
-	void theProxyHasItsOwnRequestFactoryAndExchangeAndSharesNeither() {
+	void theProxyHasItsOwnClientAndExchangeAndSharesNeither() {
 		this.runner.run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(ProxyAutoConfiguration.ProxyRequestFactory.class).factory())
-				.isInstanceOf(HttpComponentsClientHttpRequestFactory.class);
+			assertThat(context.getBean(ProxyAutoConfiguration.ProxyHttpClient.class).client()).isNotNull();
 			// Gateway MVC puts any ClientHttpRequestFactory bean on Boot's shared RestClient.Builder
 			assertThat(context.getBeansOfType(ClientHttpRequestFactory.class)).isEmpty();
 			assertThat(context.getBean(ProxyExchange.class)).isInstanceOf(FaithfulProxyExchange.class);
@@ -42,7 +40,7 @@ class ProxyAutoConfigurationTest {
 	void offWhenRoutesAreOff() {
 		this.runner.withPropertyValues("gateway.routes.enabled=false").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context).doesNotHaveBean(ProxyAutoConfiguration.ProxyRequestFactory.class);
+			assertThat(context).doesNotHaveBean(ProxyAutoConfiguration.ProxyHttpClient.class);
 			assertThat(context).doesNotHaveBean(StranglerHandler.class);
 		});
 	}
