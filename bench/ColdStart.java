@@ -15,7 +15,12 @@ import com.sun.net.httpserver.HttpServer;
  * process's resident memory; bench/lambda-cold-start.sh subtracts the launch time it took before starting
  * the JVM. The dependencies are a JDK HttpServer in this process answering `{"id":"42"}` to everything.
  *
- * Usage: java -cp <package classpath>:<this> ColdStart <handler class> <event.json>
+ * <p>With a count of warm invocations, it then hands the same event to the warm handler that many times (the
+ * first half a warm-up) and prints the invocation time (event in, response out) and the Lambda edge's overhead:
+ * the invocation time less the longest dependency call of that invocation, as the stub measured it (the three
+ * calls are made in parallel, so the longest is what the dependencies cost the invocation).
+ *
+ * Usage: java -cp <package classpath>:<this> ColdStart <handler class> <event.json> [warm invocations]
  */
 public final class ColdStart {
 
@@ -32,6 +37,7 @@ public final class ColdStart {
 	private static void run(String[] args) throws Exception {
 		HttpServer stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		stub.createContext("/", (exchange) -> {
+			long start = System.nanoTime();
 			// answers that keep the downstream contracts (README), so the dashboard is whole, not degraded
 			String path = exchange.getRequestURI().getPath();
 			String json = path.endsWith("/activity")
@@ -43,6 +49,7 @@ public final class ColdStart {
 			try (OutputStream out = exchange.getResponseBody()) {
 				out.write(body);
 			}
+			LONGEST_CALL.accumulateAndGet(System.nanoTime() - start, Math::max);
 		});
 		stub.start();
 		String url = "http://127.0.0.1:" + stub.getAddress().getPort();
@@ -62,7 +69,43 @@ public final class ColdStart {
 		System.out.println("COLDSTART done-epoch-ms=" + done + " status=" + status + " rss-kb=" + rssKb()
 				+ " jvm-to-main-ms=" + (initStart - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime())
 				+ " init-ms=" + (initDone - initStart) + " first-request-ms=" + (done - initDone));
+		int warm = (args.length > 2) ? Integer.parseInt(args[2]) : 0;
+		if (warm > 0) {
+			warm(handler, Files.readAllBytes(Path.of(args[1])), warm);
+		}
 		System.exit(0);
+	}
+
+	private static final java.util.regex.Pattern OK = java.util.regex.Pattern.compile("\"statusCode\"\\s*:\\s*200\\b");
+
+	private static final java.util.concurrent.atomic.AtomicLong LONGEST_CALL = new java.util.concurrent.atomic.AtomicLong();
+
+	private static void warm(RequestStreamHandler handler, byte[] event, int count) throws Exception {
+		long[] invocations = new long[count / 2];
+		long[] overheads = new long[count / 2];
+		for (int i = 0; i < count; i++) {
+			ByteArrayOutputStream response = new ByteArrayOutputStream();
+			LONGEST_CALL.set(0);
+			long start = System.nanoTime();
+			handler.handleRequest(new ByteArrayInputStream(event), response, null);
+			long took = System.nanoTime() - start;
+			if (!OK.matcher(response.toString(StandardCharsets.UTF_8)).find()) {
+				throw new IllegalStateException("warm invocation " + i + " answered: " + response);
+			}
+			int measured = i - (count - count / 2);
+			if (measured >= 0) {
+				invocations[measured] = took;
+				overheads[measured] = took - LONGEST_CALL.get();
+			}
+		}
+		java.util.Arrays.sort(invocations);
+		java.util.Arrays.sort(overheads);
+		System.out.printf("WARM invocations=%d p50-ms=%.3f p99-ms=%.3f overhead-p50-ms=%.3f overhead-p99-ms=%.3f%n",
+				invocations.length, ms(invocations, 0.50), ms(invocations, 0.99), ms(overheads, 0.50), ms(overheads, 0.99));
+	}
+
+	private static double ms(long[] sorted, double quantile) {
+		return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)] / 1e6;
 	}
 
 	private static long rssKb() throws Exception {

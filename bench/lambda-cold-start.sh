@@ -74,7 +74,23 @@ for i in "${!names[@]}"; do
   r=$(tr ' ' '\n' <<<"${rss[$i]}" | grep . | median)
   printf '%-48s median %5s ms   RSS %4s MiB   runs:%s\n' "${names[$i]}" "${medians[$i]}" "$((r / 1024))" "${times[$i]}" >&2
 done
+# warm invocations on the Lambda edge: the same event handed to the warm handler (bench/ColdStart.java), plain
+# flags and tuned, the overhead being the invocation less its longest dependency call
+warm=${WARM:-4000}
+[ -n "${SMOKE:-}" ] && warm=200
+declare -A warm_out
+for i in 0 3; do
+  (cd "$work" && timeout 300 "$java" ${flags[$i]} -cp "$cp" ColdStart "$handler" "$event" "$warm" >"$work/warm.log" 2>&1) ||
+    failed "warm run failed: ${names[$i]}" "$work/warm.log"
+  warm_out[$i]=$(grep '^WARM' "$work/warm.log" | sed 's/^WARM //')
+  [ -n "${warm_out[$i]}" ] || failed "warm run printed nothing: ${names[$i]}" "$work/warm.log"
+  echo "warm, ${names[$i]}: ${warm_out[$i]}" >&2
+done
+field() { sed -E "s/(.* |^)$1=([0-9.]+).*/\2/" <<<"$2"; } # "k=v k=v ...": the value of exactly that name
 ratio=$(ratio "${medians[3]}" "${medians[0]}")
 echo "ratio tuned/plain: $ratio" >&2
 row "P6 Lambda cold start, tuned ÷ plain (median of $runs)" "≤ 0.25" "${medians[3]} vs ${medians[0]} ms" "$ratio" \
   "$(verdict "$ratio" '<=' 0.25)"
+row "P6 Lambda warm invocation overhead, p50 / p99 (event in, response out, less the longest dependency call)" "—" \
+  "tuned $(field overhead-p50-ms "${warm_out[3]}") / $(field overhead-p99-ms "${warm_out[3]}") ms; plain $(field overhead-p50-ms "${warm_out[0]}") / $(field overhead-p99-ms "${warm_out[0]}") ms (invocation p50 tuned $(field p50-ms "${warm_out[3]}"), plain $(field p50-ms "${warm_out[0]}") ms; $((warm / 2)) measured after $((warm / 2)))" \
+  "$(field overhead-p50-ms "${warm_out[3]}") ms" "—"
