@@ -165,7 +165,8 @@ start_bff() { # module port args...
   done
   local jwt
   read -r -a jwt < <(jwt_args)
-  taskset -c "$sut_cpus" "$java" "${bff_flags[@]}" ${BFF_JAVA_OPTS:-} "${jfr[@]}" -jar "$jar" --server.port="$2" \
+  taskset -c "$sut_cpus" "$java" "${bff_flags[@]}" ${BFF_JAVA_OPTS:-} "${jfr[@]}" -Xlog:gc:file="$(gc_log "$2")" \
+    -jar "$jar" --server.port="$2" \
     --management.server.port="$bff_management" "${jwt[@]}" \
     --logging.level.root=WARN "${@:3}" ${BFF_ARGS:-} >"$work/bff-$2.log" 2>&1 &
   bff_pid=$!
@@ -198,11 +199,26 @@ launch_peer() { # name port backend-port
   local jar
   jar=$(peer_jar "$1")
   if (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null; then echo "127.0.0.1:$2 is taken; $1 needs it" >&2; return 1; fi
-  BACKEND_PORT=$3 taskset -c "$sut_cpus" "$java" "${bff_flags[@]}" ${BFF_JAVA_OPTS:-} -jar "$jar" --server.port="$2" \
+  BACKEND_PORT=$3 taskset -c "$sut_cpus" "$java" "${bff_flags[@]}" ${BFF_JAVA_OPTS:-} -Xlog:gc:file="$(gc_log "$2")" \
+    -jar "$jar" --server.port="$2" \
     --server.address=127.0.0.1 --logging.level.root=WARN >"$work/$1-$2.log" 2>&1 &
   peer_pid=$!
   pids+=("$peer_pid")
 }
+
+# Heap allocation, from the GC log every JVM started here writes (-Xlog:gc, one line per collection): the MiB
+# allocated so far is the sum over young collections of (heap before it - heap after the one before). Divided by
+# the requests served in between, it is the allocation per request the issue asks for ("-Xlog:gc bytes ÷
+# requests"); MiB granularity per collection, so meaningful over many collections (a 10 s round makes dozens).
+gc_log() { echo "$work/gc-$1.log"; } # port
+gc_allocated_mib() { # port
+  local log
+  log=$(gc_log "$1")
+  [ -f "$log" ] || { echo 0; return; }
+  grep -o 'Pause Young.* [0-9]*M->[0-9]*M' "$log" | sed 's/.* \([0-9]*\)M->\([0-9]*\)M/\1 \2/' |
+    awk '{ if (NR > 1) s += $1 - prev; prev = $2 } END { printf "%d\n", s }'
+}
+port_of() { sed -E 's|^[a-z]+://[^:/]+:([0-9]+).*|\1|' <<<"$1"; } # url
 
 rss_mib() { awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 hwm_mib() { awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
@@ -249,11 +265,16 @@ hey_at() { # rate url [hey args...]; HEY_WORKERS (default 20) workers share the 
 # Interleaved: every target is warmed once, then each of $runs rounds loads every target in turn, so slow drift of
 # the machine (other tenants, thermal) lands on all of them alike. Arguments are name url pairs; prints one line
 # per target: "name <median>" (wrk_interleaved: req/s) or "name <p50 ms> <p99 ms>" (hey_interleaved: medians).
-wrk_once() { # seconds connections url
-  local report
+wrk_once() { # seconds connections url -> "<req/s> <KiB allocated per request, or - where the server is no JVM of ours>"
+  local report port before after
+  port=$(port_of "$3")
+  before=$(gc_allocated_mib "$port")
   report=$(pin "$load_cpus" wrk -t1 -c"$2" -d"$1s" "$3")
+  after=$(gc_allocated_mib "$port")
   if grep -q 'Non-2xx\|Socket errors' <<<"$report"; then echo "wrk: errors from $3:" >&2; echo "$report" >&2; return 1; fi
-  awk '/Requests\/sec/ { print $2 }' <<<"$report"
+  awk -v mib="$((after - before))" -v gclog="$(gc_log "$port")" \
+    '/requests in/ { n = $1 } /Requests\/sec/ { r = $2 } END {
+       if (system("test -f " gclog) == 0 && n > 0) printf "%s %.1f\n", r, mib * 1024 / n; else printf "%s -\n", r }' <<<"$report"
 }
 wrk_interleaved() { # connections name url [name url...]
   local c=$1 i r v
@@ -266,8 +287,10 @@ wrk_interleaved() { # connections name url [name url...]
       lines+=("${args[i]} $v")
     done
   done
-  for ((i = 0; i < ${#args[@]}; i += 2)); do
-    echo "${args[i]} $(printf '%s\n' "${lines[@]}" | awk -v n="${args[i]}" '$1 == n { print $2 }' | median)"
+  for ((i = 0; i < ${#args[@]}; i += 2)); do # name, median req/s, median KiB per request (or -)
+    local kib
+    kib=$(printf '%s\n' "${lines[@]}" | awk -v n="${args[i]}" '$1 == n && $3 != "-" { print $3 }' | median)
+    echo "${args[i]} $(printf '%s\n' "${lines[@]}" | awk -v n="${args[i]}" '$1 == n { print $2 }' | median) ${kib:--}"
   done
 }
 hey_once() { # seconds rate url -> "<p50 ms> <p99 ms>"

@@ -52,14 +52,16 @@ targets=(direct "http://127.0.0.1:$backend/bench/x" nginx "http://127.0.0.1:$pro
   bff "http://127.0.0.1:$bff/bench/x" webflux "http://127.0.0.1:$webflux/bench/x" mvc "http://127.0.0.1:$mvc/bench/x")
 echo "# proxy: wrk -t1 -c$conns, ${duration}s x $runs rounds (median), interleaved, load on cpu $load_cpus, servers on cpu $sut_cpus" >&2
 wrk_interleaved "$conns" "${targets[@]}" >"$work/rps"
-declare -A rps
-while read -r name value; do rps[$name]=$value; done <"$work/rps"
+declare -A rps kib
+while read -r name value alloc; do rps[$name]=$value kib[$name]=$alloc; done <"$work/rps"
 direct=${rps[direct]} nginx_rps=${rps[nginx]} own=${rps[own]} gateway=${rps[bff]} wf=${rps[webflux]} mv=${rps[mvc]}
 rss=$(rss_mib "$bff_pid") hwm=$(hwm_mib "$bff_pid")
 wf_rss=$(rss_mib "$webflux_pid") wf_hwm=$(hwm_mib "$webflux_pid")
 mv_rss=$(rss_mib "$mvc_pid") mv_hwm=$(hwm_mib "$mvc_pid")
 echo "direct $direct req/s; nginx proxy_pass $nginx_rps; web-bff own endpoint $own; web-bff route $gateway;" \
   "SCG WebFlux $wf; SCG Server MVC $mv" >&2
+echo "heap allocated per request, KiB (GC log): web-bff route ${kib[bff]}; SCG WebFlux ${kib[webflux]};" \
+  "SCG Server MVC ${kib[mvc]}" >&2
 echo "RSS MiB (peak since start): web-bff $rss ($hwm); SCG WebFlux $wf_rss ($wf_hwm); SCG Server MVC $mv_rss ($mv_hwm)" >&2
 
 echo "# added latency: hey at $rate req/s, ${HEY_WORKERS:-20} workers, interleaved" >&2
@@ -95,6 +97,9 @@ p7_wf=$(ratio "$rss" "$wf_rss") p7_mv=$(ratio "$rss" "$mv_rss")
 row "P7 RSS under the P1 load vs SCG WebFlux" "≤ 1.0" "$rss vs $wf_rss MiB (SCG Server MVC $mv_rss; peaks $hwm, $wf_hwm, $mv_hwm)" \
   "$p7_wf" "$(verdict "$p7_wf" '<=' 1.0)"
 row "P7 RSS under the P1 load vs SCG Server MVC" "—" "$rss vs $mv_rss MiB" "$p7_mv" "—"
+row "P1 heap allocated per proxied request (GC log ÷ requests, P1 load)" "≤ 16 KiB" \
+  "${kib[bff]} KiB (SCG WebFlux ${kib[webflux]}, SCG Server MVC ${kib[mvc]})" "$(ratio "${kib[bff]}" 16)" \
+  "$(verdict "${kib[bff]}" '<=' 16)"
 
 if [ -n "${JFR:-}" ]; then
   stop_bff
