@@ -120,7 +120,8 @@ public final class GatewaySecurityAutoConfiguration {
 		timestamps.setClock(clock);
 		timestamps.setAllowEmptyExpiryClaim(false);
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(timestamps, new JwtIssuerValidator(jwt.issuer())));
-		return decoder;
+		return (jwt.verifiedTokens() > 0) ? new VerifiedTokens(decoder, timestamps, clock, jwt.verifiedTokens())
+				: decoder;
 	}
 
 	/**

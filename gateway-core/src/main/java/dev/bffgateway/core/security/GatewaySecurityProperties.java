@@ -86,11 +86,15 @@ public record GatewaySecurityProperties(@DefaultValue Jwt jwt, @DefaultValue("X-
 	 * (the default) accepts any client of the issuer
 	 * @param edgeAuthorizer on the Lambda edge only: take the claims API Gateway's JWT or Cognito authorizer
 	 * already verified ({@code requestContext.authorizer}) instead of verifying the token again. Default false
+	 * @param verifiedTokens how many verified tokens are kept, so a client's next requests with the same token skip
+	 * the signature check (each still checked for expiry; none kept longer than a minute); default 2048, 0 keeps
+	 * none
 	 */
 	public record Jwt(@Nullable String issuer, @DefaultValue List<String> audiences, @Nullable URI jwkSetUri,
 			@Nullable String publicKeyLocation, @DefaultValue("RS256") List<String> algorithms,
 			@DefaultValue("30s") Duration clockSkew, @DefaultValue("sub") String userClaim,
-			@DefaultValue List<String> clients, @DefaultValue("false") boolean edgeAuthorizer) {
+			@DefaultValue List<String> clients, @DefaultValue("false") boolean edgeAuthorizer,
+			@DefaultValue("2048") int verifiedTokens) {
 
 		private static final Set<String> SIGNATURES = Set.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512",
 				"PS256", "PS384", "PS512");
@@ -99,6 +103,10 @@ public record GatewaySecurityProperties(@DefaultValue Jwt jwt, @DefaultValue("X-
 			audiences = List.copyOf(audiences);
 			algorithms = List.copyOf(algorithms);
 			clients = List.copyOf(clients);
+			if (verifiedTokens < 0 || verifiedTokens > 100_000) {
+				throw new IllegalArgumentException(
+						"gateway.security.jwt.verified-tokens must be 0 to 100000, but was " + verifiedTokens);
+			}
 			if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(5)) > 0) {
 				throw new IllegalArgumentException(
 						"gateway.security.jwt.clock-skew must be 0s to 5m, but was " + clockSkew);

@@ -21,7 +21,7 @@ class BoundaryFilterTest {
 	private static GatewaySecurityProperties properties(List<String> trustedProxies) {
 		return new GatewaySecurityProperties(
 				new GatewaySecurityProperties.Jwt("https://idp", List.of("bff"), null, null, List.of("RS256"),
-						java.time.Duration.ofSeconds(30), "sub", List.of(), false),
+						java.time.Duration.ofSeconds(30), "sub", List.of(), false, 2048),
 				"X-User-Id", List.of("X-Partner-Id"), List.of(), trustedProxies,
 				new GatewaySecurityProperties.Limits(DataSize.ofBytes(300), DataSize.ofBytes(40), DataSize.ofBytes(10)));
 	}
