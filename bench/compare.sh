@@ -15,15 +15,7 @@ need nginx wrk hey taskset
 backend=9101 webflux=9181 port=9200
 conns=${CONNECTIONS:-32}
 rate=${RATE:-2000}
-cat >"$work/routes.yml" <<EOF
-routes:
-  - id: bench
-    paths: [/bench/**]
-    legacy-uri: http://127.0.0.1:$backend
-    new-uri: http://127.0.0.1:$backend
-    weight: 0
-    auth: none
-EOF
+write_bench_routes "$backend"
 start_nginx "$backend"
 launch_peer scg-webflux "$webflux" "$backend"
 webflux_pid=$peer_pid

@@ -220,6 +220,20 @@ gc_allocated_mib() { # port
 }
 port_of() { sed -E 's|^[a-z]+://[^:/]+:([0-9]+).*|\1|' <<<"$1"; } # url
 
+# The one route the proxy measures load (bench/proxy.sh, bench/compare.sh): /bench/** to the backend on either
+# side, all on legacy, public (auth: none) as nginx's location is. Writes $work/routes.yml.
+write_bench_routes() { # backend-port
+  cat >"$work/routes.yml" <<EOF
+routes:
+  - id: bench
+    paths: [/bench/**]
+    legacy-uri: http://127.0.0.1:$1
+    new-uri: http://127.0.0.1:$1
+    weight: 0
+    auth: none
+EOF
+}
+
 rss_mib() { awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 hwm_mib() { awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 

@@ -16,15 +16,7 @@ backend=9101 proxy=9102 bff=9180 webflux=9181 mvc=9182
 conns=${CONNECTIONS:-32}
 rate=${RATE:-2000}
 
-cat >"$work/routes.yml" <<EOF2
-routes:
-  - id: bench
-    paths: [/bench/**]
-    legacy-uri: http://127.0.0.1:$backend
-    new-uri: http://127.0.0.1:$backend
-    weight: 0
-    auth: none
-EOF2
+write_bench_routes "$backend"
 start_nginx "$backend" "$proxy"
 # the peers start while the BFF does; each is waited for below
 launch_peer scg-webflux "$webflux" "$backend"

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.bffgateway.core.testing.MovableClock;
 import dev.bffgateway.core.promotion.PromotionState;
 import dev.bffgateway.core.promotion.Promotions;
 import dev.bffgateway.core.routing.RouteTables;
@@ -40,14 +42,14 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Promotion and rollback across two web-bff instances sharing one DynamoDB table (moto): the routes' intervals end
- * when the test steps the shared {@link MutableClock}, never by sleeping; the instances count, one decides, both
+ * when the test steps the shared {@link MovableClock}, never by sleeping; the instances count, one decides, both
  * apply. A healthy new side climbs 5 → 25 → 50 → 100 in three intervals; at 50 an error spike sends it back to 25, and
  * so does a mismatch spike alone; a pinned route never moves; the two instances agree on every step.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PromotionTest {
 
-	private static final MutableClock CLOCK = new MutableClock();
+	private static final MovableClock CLOCK = new MovableClock(Instant.parse("2026-11-26T12:00:00Z"));
 
 	private static final Duration INTERVAL = Duration.ofMinutes(5);
 

@@ -3,6 +3,7 @@ package dev.bffgateway.it;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.bffgateway.core.testing.MovableClock;
 import dev.bffgateway.core.circuit.SharedCircuits;
 import dev.bffgateway.web.WebBffApplication;
 import dev.bffgateway.web.WebBffLambdaHandler;
@@ -51,7 +53,7 @@ import static org.awaitility.Awaitility.await;
  * are shared: the first instance to open keeps the other nine off the dead dependency within the refresh interval
  * and a second, a fresh instance starts holding the open circuit, one instance alone probes per open window, a
  * recovery closes all ten, an operator's {@code FORCED_OPEN} in SSM reaches all ten, and the store cut off leaves
- * every instance answering on its own, then resyncs. The breakers' time is one shared {@link MutableClock}, stepped
+ * every instance answering on its own, then resyncs. The breakers' time is one shared {@link MovableClock}, stepped
  * to end an open window; waits for the background refreshers are real, bounded by Awaitility. Once more on the
  * Lambda edge: two handlers, and a fresh sandbox.
  */
@@ -63,7 +65,7 @@ class SharedCircuitStateTest {
 	/** The refresh interval (the default) plus a second: how soon every instance must follow a verdict. */
 	private static final Duration CONVERGENCE = Duration.ofSeconds(2);
 
-	private static final MutableClock CLOCK = new MutableClock();
+	private static final MovableClock CLOCK = new MovableClock(Instant.parse("2026-11-26T12:00:00Z"));
 
 	private static final WireMockServer ACTIVITY = Downstreams.ACTIVITY;
 

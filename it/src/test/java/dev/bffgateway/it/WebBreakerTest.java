@@ -2,9 +2,11 @@ package dev.bffgateway.it;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.bffgateway.core.testing.MovableClock;
 import dev.bffgateway.web.WebBffApplication;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The account breaker's whole cycle with a small window: it opens after its window of failures, keeps calls
  * away from the dead stub while open, and closes again through half-open once the stub recovers. Time in the
- * open state is stepped with a {@link MutableClock}, never slept.
+ * open state is stepped with a {@link MovableClock}, never slept.
  */
 @SpringBootTest(classes = { WebBffApplication.class, WebBreakerTest.Clocks.class },
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -37,8 +39,8 @@ class WebBreakerTest extends ContainerTestSupport {
 	static class Clocks {
 
 		@Bean
-		MutableClock gatewayClock() {
-			return new MutableClock();
+		MovableClock gatewayClock() {
+			return new MovableClock(Instant.parse("2026-11-26T12:00:00Z"));
 		}
 
 	}
@@ -68,7 +70,7 @@ class WebBreakerTest extends ContainerTestSupport {
 		assertThat(degraded()).as("still open: the wait has not passed").containsExactly("account");
 		assertThat(accountRequests()).isZero();
 
-		((MutableClock) this.clock).advance(Duration.ofSeconds(31));
+		((MovableClock) this.clock).advance(Duration.ofSeconds(31));
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(degraded()).isEmpty());
 		assertThat(accountState()).isEqualTo("CLOSED");
 		assertThat(accountRequests()).isEqualTo(1);

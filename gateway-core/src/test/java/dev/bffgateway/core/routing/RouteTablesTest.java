@@ -1,17 +1,15 @@
 package dev.bffgateway.core.routing;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.bffgateway.core.testing.MovableClock;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,35 +61,9 @@ class RouteTablesTest {
 
 	}
 
-	/** A clock the test moves. */
-	static final class MovableClock extends Clock {
-
-		volatile Instant now = START;
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-		void advance(Duration by) {
-			this.now = this.now.plus(by);
-		}
-
-	}
-
 	private final EditableSource source = new EditableSource(routes(30));
 
-	private final MovableClock clock = new MovableClock();
+	private final MovableClock clock = new MovableClock(START);
 
 	private final ListAppender<ILoggingEvent> log = new ListAppender<>();
 

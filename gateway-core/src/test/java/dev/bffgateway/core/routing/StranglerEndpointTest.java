@@ -2,9 +2,11 @@ package dev.bffgateway.core.routing;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.bffgateway.core.testing.MovableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,7 +32,7 @@ class StranglerEndpointTest {
 			    breaker: strict
 			""");
 
-	private final RouteTablesTest.MovableClock clock = new RouteTablesTest.MovableClock();
+	private final MovableClock clock = new MovableClock(Instant.parse("2026-11-27T09:00:00Z"));
 
 	private final RouteTables tables = new RouteTables(this.source,
 			new RouteTableParser(List.of(ACCOUNT), null), this.clock);

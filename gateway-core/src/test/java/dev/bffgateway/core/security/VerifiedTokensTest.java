@@ -6,13 +6,11 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.bffgateway.core.demo.DemoTokens;
+import dev.bffgateway.core.testing.MovableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.security.converter.RsaKeyConverters;
@@ -35,7 +33,7 @@ class VerifiedTokensTest {
 
 	private static final DemoTokens ISSUER = DemoTokens.generate();
 
-	private final TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+	private final MovableClock clock = new MovableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
 	/** How many tokens the real decoder was asked to verify. */
 	private final AtomicInteger verifications = new AtomicInteger();
@@ -125,35 +123,6 @@ class VerifiedTokensTest {
 		timestamps.setClock(clock);
 		timestamps.setAllowEmptyExpiryClaim(false);
 		return timestamps;
-	}
-
-	private static final class TestClock extends Clock {
-
-		private final AtomicReference<Instant> now;
-
-		TestClock(Instant start) {
-			this.now = new AtomicReference<>(start);
-		}
-
-		void advance(Duration duration) {
-			this.now.updateAndGet((instant) -> instant.plus(duration));
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now.get();
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			throw new UnsupportedOperationException();
-		}
-
 	}
 
 }

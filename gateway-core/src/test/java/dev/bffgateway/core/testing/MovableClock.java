@@ -1,4 +1,4 @@
-package dev.bffgateway.it;
+package dev.bffgateway.core.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,13 +7,17 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests step forward explicitly, so time-based state (a breaker's open state) moves without sleeping. */
-final class MutableClock extends Clock {
+/** A clock the test moves: tests never wait on wall time. */
+public final class MovableClock extends Clock {
 
-	private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-26T12:00:00Z"));
+	private final AtomicReference<Instant> now;
 
-	void advance(Duration duration) {
-		this.now.updateAndGet((instant) -> instant.plus(duration));
+	public MovableClock(Instant start) {
+		this.now = new AtomicReference<>(start);
+	}
+
+	public void advance(Duration by) {
+		this.now.updateAndGet((instant) -> instant.plus(by));
 	}
 
 	@Override
