@@ -49,8 +49,10 @@ import org.springframework.web.servlet.function.ServerResponse;
  * {@link Strangler}; {@code /dashboard} and the actuator are matched first. Off with
  * {@code gateway.routes.enabled=false}.
  *
- * <p>The proxy has its own HTTP client, never shared with the dependency clients or anything else built from
- * Boot's {@code RestClient.Builder}: Apache HttpClient 5, classic blocking I/O on the request's virtual thread
+ * <p>The proxy has its own HTTP client, never shared with the dependency clients or anything else: Apache
+ * HttpClient 5 from Boot's {@code HttpComponentsHttpClientBuilder}, used by {@link FaithfulProxyExchange} with no
+ * {@code RestClient} in between (issue 16: one pass over the headers, no client observation per request), classic
+ * blocking I/O on the request's virtual thread
  * (measured in bench/proxy.sh, the JDK client's selector thread and asynchronous hand-offs cost several times
  * more per request), with Boot's {@code spring.http.clients.*} settings (redirects handed back to the client,
  * bounded waits), a pool sized for real concurrency ({@code gateway.routes.max-connections-per-backend}; Apache's
