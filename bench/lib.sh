@@ -307,14 +307,29 @@ wrk_interleaved() { # connections name url [name url...]
     echo "${args[i]} $(printf '%s\n' "${lines[@]}" | awk -v n="${args[i]}" '$1 == n { print $2 }' | median) ${kib:--}"
   done
 }
-hey_once() { # seconds rate url -> "<p50 ms> <p99 ms>"
+hey_once() { # seconds rate url [hey args...] -> "<p50 ms> <p99 ms>"
   local workers=${HEY_WORKERS:-20} report
-  report=$(pin "$load_cpus" hey -z "$1s" -c "$workers" -q "$(($2 / workers))" "$3")
+  report=$(pin "$load_cpus" hey -z "$1s" -c "$workers" -q "$(($2 / workers))" "${@:4}" "$3")
   grep -q '\[200\]' <<<"$report" || { echo "hey: no 200s from $3" >&2; echo "$report" >&2; return 1; }
   if grep -E '^\s+\[[0-9]+\]' <<<"$report" | grep -vq '\[200\]'; then
     echo "hey: non-200 answers from $3:" >&2; grep -E '^\s+\[[0-9]+\]' <<<"$report" >&2; return 1
   fi
-  awk '/ 50% in/ { p50 = $3 * 1000 } / 99% in/ { p99 = $3 * 1000 } END { printf "%.3f %.3f\n", p50, p99 }' <<<"$report"
+  awk '/ 50% in/ { p50 = $3 * 1000 } / 99% in/ { p99 = $3 * 1000 } /\[200\]/ { n = $2 } END { printf "%.3f %.3f %d\n", p50, p99, n }' <<<"$report" |
+    { read -r a b n; echo "$a $b"; [ -z "${hey_served:-}" ] || echo "$n" >"$hey_served"; }
+}
+# What one request costs a JVM of ours: hey_once at a fixed rate while the JVM's CPU time (/proc/<pid>/stat, user +
+# system) and heap allocation (its GC log) are read before and after. Prints "<p50 ms> <p99 ms> <CPU ms per request>
+# <KiB per request>".
+hey_costed() { # pid port seconds rate url [hey args...]
+  local ticks0 ticks1 mib0 mib1 lat n hz
+  hz=$(getconf CLK_TCK)
+  hey_served="$work/served"
+  ticks0=$(awk '{ print $14 + $15 }' "/proc/$1/stat") mib0=$(gc_allocated_mib "$2")
+  lat=$(hey_once "$3" "$4" "$5" "${@:6}")
+  ticks1=$(awk '{ print $14 + $15 }' "/proc/$1/stat") mib1=$(gc_allocated_mib "$2")
+  n=$(cat "$hey_served") hey_served=
+  awk -v lat="$lat" -v t=$((ticks1 - ticks0)) -v hz="$hz" -v m=$((mib1 - mib0)) -v n="$n" \
+    'BEGIN { printf "%s %.2f %.1f\n", lat, t * 1000 / hz / n, m * 1024 / n }'
 }
 hey_interleaved() { # rate name url [name url...]
   local rate=$1 i r v

@@ -1,13 +1,16 @@
 package dev.bffgateway.it;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.bffgateway.web.WebBffApplication;
 import io.micrometer.core.instrument.search.Search;
 import org.junit.jupiter.api.Test;
@@ -233,6 +236,44 @@ class WebDashboardScenariosTest extends ContainerTestSupport {
 
 		Downstreams.USER.verify(getRequestedFor(urlPathEqualTo(Downstreams.path("user"))).withHeader("traceparent",
 				matching("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]")));
+	}
+
+	/**
+	 * In a sampled trace each dependency call is a client span of its own (three calls, three parent ids, none the
+	 * client's); in one that is not sampled no span is made per call: all three go on under the server's span.
+	 */
+	@Test
+	void aSampledTraceGetsASpanPerCallAndAnUnsampledOneNone() {
+		String sampled = "4bf92f3577b34da6a3ce929d0e0e4737";
+		String unsampled = "4bf92f3577b34da6a3ce929d0e0e4738";
+		String clientSpan = "00f067aa0ba902b7";
+
+		this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID), "traceparent",
+				"00-" + sampled + "-" + clientSpan + "-01");
+		this.bff.get("/dashboard", "Authorization", Tokens.bearer(Downstreams.USER_ID), "traceparent",
+				"00-" + unsampled + "-" + clientSpan + "-00");
+
+		assertThat(parentSpans(sampled, "01")).hasSize(3).doesNotContain(clientSpan);
+		assertThat(parentSpans(unsampled, "00")).hasSize(1).doesNotContain(clientSpan);
+	}
+
+	/** @return the parent span ids of the dependency calls made in the trace, each checked to carry the flags */
+	private static Set<String> parentSpans(String traceId, String flags) {
+		Set<String> parents = new HashSet<>();
+		int calls = 0;
+		for (String dependency : Downstreams.NAMES) {
+			for (LoggedRequest request : Downstreams.of(dependency)
+				.findAll(getRequestedFor(urlPathEqualTo(Downstreams.path(dependency))))) {
+				String traceparent = request.getHeader("traceparent");
+				if (traceparent != null && traceparent.startsWith("00-" + traceId + "-")) {
+					assertThat(traceparent).matches("00-" + traceId + "-[0-9a-f]{16}-" + flags);
+					parents.add(traceparent.split("-")[2]);
+					calls++;
+				}
+			}
+		}
+		assertThat(calls).as("calls in trace " + traceId).isEqualTo(3);
+		return parents;
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package dev.bffgateway.core.downstream;
 
+import java.io.IOException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -9,7 +10,7 @@ import java.util.Map;
  * The clients of all configured dependencies, by name. Look clients up once (e.g. in a constructor) so a
  * missing dependency stops startup instead of failing a request.
  */
-public final class Downstream {
+public final class Downstream implements AutoCloseable {
 
 	private final Map<String, DownstreamClient> clients;
 
@@ -32,6 +33,31 @@ public final class Downstream {
 					+ this.clients.keySet() + ")");
 		}
 		return client;
+	}
+
+	/**
+	 * Closes every client's connection pools: with the application context (a bean's {@code close} method).
+	 * @throws IOException the first failure to close one, the others closed all the same
+	 */
+	@Override
+	public void close() throws IOException {
+		IOException failure = null;
+		for (DownstreamClient client : this.clients.values()) {
+			try {
+				client.close();
+			}
+			catch (IOException ex) {
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
 	}
 
 	/** @return all clients, in configuration order */

@@ -24,6 +24,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -33,21 +35,20 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
-import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpComponentsHttpClientBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
-import org.springframework.web.client.RestClient;
 
 /**
  * A {@link Downstream} with one {@link DownstreamClient} per configured dependency.
  *
- * <p>Each client starts from Boot's {@link RestClient.Builder} (message converters, observation and with it
- * {@code traceparent} propagation) and gets its own Apache HttpClient 5 (classic, blocking on the part's
- * virtual thread) with Boot's {@code spring.http.clients.*} settings (redirects never followed, as gateway-core's
+ * <p>Each client gets its own Apache HttpClient 5 (classic, blocking on the part's virtual thread, called without a
+ * {@code RestClient} around it: {@link DownstreamClient}), the current trace on every call ({@link OutboundTrace}),
+ * Boot's {@code spring.http.clients.*} settings (redirects never followed, as gateway-core's
  * defaults set them; SSL), the dependency's own timeouts, and its own keep-alive pool, as large as the
  * dependency's bulkhead. The JDK client it replaced handed every response through its selector thread and
  * executor; under 200 dashboards a second that added about 11 ms to each call (bench/dashboard.sh,
@@ -89,12 +90,13 @@ public final class DownstreamAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Downstream downstream(DependenciesProperties dependencies, RestClient.Builder restClientBuilder,
-			HttpClientSettings httpSettings, CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads,
+	Downstream downstream(DependenciesProperties dependencies, HttpClientSettings httpSettings, CircuitBreakerRegistry breakers, BulkheadRegistry bulkheads,
 			Strangler strangler, RouteTables tables, MeterRegistry meters, ObjectProvider<JsonMapper> json,
 			ResourceLoader resources, @Value("${gateway.security.user-header:X-User-Id}") String userHeader,
-			@Qualifier(AggregationAutoConfiguration.FAN_OUT_EXECUTOR) ObjectProvider<ExecutorService> fanOut) {
+			@Qualifier(AggregationAutoConfiguration.FAN_OUT_EXECUTOR) ObjectProvider<ExecutorService> fanOut,
+			ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
 		JsonMapper mapper = json.getIfAvailable(JsonMapper::shared);
+		OutboundTrace trace = OutboundTrace.of(tracer.getIfUnique(), propagator.getIfUnique());
 		List<DownstreamClient> clients = new ArrayList<>();
 		for (String name : dependencies.names()) {
 			Settings settings = dependencies.resolve(name);
@@ -103,14 +105,14 @@ public final class DownstreamAutoConfiguration {
 			DownstreamClient.Strangling strangling = null;
 			if (settings.newBaseUrl() != null) {
 				strangling = new DownstreamClient.Strangling(
-						restClient(restClientBuilder, httpSettings, settings.newBaseUrl(), settings, pool), strangler,
+						endpoint(httpSettings, settings.newBaseUrl(), settings, pool), strangler,
 						(dependency) -> tables.current().dependency(dependency));
 			}
 			DownstreamClient.Body body = new DownstreamClient.Body(mapper, settings.maxBodySize().toBytes(),
 					contract(name, settings.contract(), resources));
-			clients.add(new DownstreamClient(name, restClient(restClientBuilder, httpSettings, settings.baseUrl(),
-					settings, pool), breakers.circuitBreaker(name), bulkhead, strangling,
-					attempts(name, settings, meters, fanOut), meters, userHeader, body));
+			clients.add(new DownstreamClient(name, endpoint(httpSettings, settings.baseUrl(), settings, pool),
+					breakers.circuitBreaker(name), bulkhead, strangling, attempts(name, settings, meters, fanOut), meters,
+					userHeader, body, trace));
 		}
 		return new Downstream(clients);
 	}
@@ -146,16 +148,13 @@ public final class DownstreamAutoConfiguration {
 				new Hedge(budget, delay, executor.getObject(), meters, HEDGES_METER, tags));
 	}
 
-	private static RestClient restClient(RestClient.Builder builder, HttpClientSettings httpSettings, URI baseUrl,
-			Settings settings, int pool) {
+	private static DownstreamClient.Endpoint endpoint(HttpClientSettings httpSettings, URI baseUrl, Settings settings,
+			int pool) {
 		HttpClientSettings http = httpSettings.withTimeouts(settings.connectTimeout(), settings.readTimeout());
-		return builder.clone()
-			.baseUrl(baseUrl.toString())
-			// the pool is as large as the bulkhead, which refuses first; a lease never waits past the connect timeout
-			.requestFactory(PooledHttpClient
-				.configure(ClientHttpRequestFactoryBuilder.httpComponents(), pool, pool, settings.connectTimeout())
-				.build(http))
-			.build();
+		// the pool is as large as the bulkhead, which refuses first; a lease never waits past the connect timeout
+		return DownstreamClient.Endpoint.of(PooledHttpClient
+			.configure(new HttpComponentsHttpClientBuilder(), pool, pool, settings.connectTimeout())
+			.build(http), baseUrl);
 	}
 
 	/** Breaker and bulkhead settings moved to Resilience4j's own keys: an old key stops startup, naming the new. */

@@ -3,7 +3,9 @@ package dev.bffgateway.core.downstream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -26,6 +28,14 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -33,9 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.ClientHttpResponse;
-import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.web.client.RestClient;
+import org.springframework.web.util.UriUtils;
 
 /**
  * Calls one dependency through its circuit breaker and bulkhead, with the dependency's own timeouts.
@@ -59,8 +67,10 @@ import org.springframework.web.client.RestClient;
  * theirs that fails every call alike until it is rolled back; opening the breaker stops spending the bulkhead and the
  * read on answers that will be thrown away, shows on the breaker's health, and, for a strangled dependency, sends
  * the new side's users back to legacy. The W3C {@code traceparent}
- * of the current trace is added by the client's observation, so a call made on a fan-out thread carries the
- * request's trace. Redirects are never followed, and the HTTP client never retries on its own: a read that got
+ * of the current trace goes with every call ({@link OutboundTrace#call}: in a sampled trace, a client span per call),
+ * so a call made on a fan-out thread carries the request's trace. The call is Apache HttpClient 5's, on the
+ * dependency's own pool, written once: no Spring {@code RestClient}, message converters or client observation
+ * around it (they were a third of a dashboard's CPU, docs/benchmarks.md, issue 16). Redirects are never followed, and the HTTP client never retries on its own: a read that got
  * no answer (a refused connection, one closed before any response byte) or a 502/503/504 is retried by the
  * dependency's {@link BudgetedRetry}, inside its breaker (one call to the breaker, however many attempts; none
  * while it is open) and only with a place in its budget ({@code gateway.dependencies.*.retry}). With hedging on
@@ -76,7 +86,9 @@ public final class DownstreamClient {
 
 	private final String name;
 
-	private final RestClient restClient;
+	private final Endpoint legacy;
+
+	private final OutboundTrace trace;
 
 	private final CircuitBreaker breaker;
 
@@ -113,16 +125,38 @@ public final class DownstreamClient {
 	 * A dependency being moved from a legacy system to a new service: the new side's client, the strangler, and
 	 * where the weight in force is found (the live route table).
 	 */
-	record Strangling(RestClient restClient, Strangler strangler, Function<String, @Nullable Route> route) {
+	record Strangling(Endpoint newSide, Strangler strangler, Function<String, @Nullable Route> route) {
 	}
 
-	DownstreamClient(String name, RestClient restClient, CircuitBreaker breaker, Bulkhead bulkhead,
-			@Nullable Strangling strangling, Attempts attempts, MeterRegistry meters, String userHeader, Body body) {
+	/**
+	 * One side of a dependency: where it is and the pooled client that calls it.
+	 * @param http the client, this side's alone (its pool is as large as the dependency's bulkhead)
+	 * @param host the base URL's scheme, host and port
+	 * @param basePath the base URL's path, without a trailing slash; requests' paths are appended to it
+	 */
+	record Endpoint(CloseableHttpClient http, HttpHost host, String basePath) {
+
+		static Endpoint of(CloseableHttpClient http, URI baseUrl) {
+			String path = (baseUrl.getRawPath() != null) ? baseUrl.getRawPath() : "";
+			return new Endpoint(http, HttpHost.create(baseUrl),
+					path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+		}
+
+		ClassicHttpRequest get(String pathAndQuery) {
+			return new BasicClassicHttpRequest(Method.GET, this.host, this.basePath + pathAndQuery);
+		}
+
+	}
+
+	DownstreamClient(String name, Endpoint legacy, CircuitBreaker breaker, Bulkhead bulkhead,
+			@Nullable Strangling strangling, Attempts attempts, MeterRegistry meters, String userHeader, Body body,
+			OutboundTrace trace) {
 		this.name = Objects.requireNonNull(name, "name");
 		this.attempts = attempts;
 		this.body = body;
 		this.userHeader = userHeader;
-		this.restClient = restClient;
+		this.legacy = legacy;
+		this.trace = trace;
 		this.breaker = breaker;
 		this.bulkhead = bulkhead;
 		this.strangling = strangling;
@@ -191,12 +225,13 @@ public final class DownstreamClient {
 	}
 
 	private <T> Answer<T> call(@Nullable String userId, Class<T> type, String uriTemplate, Object... uriVariables) {
+		String path = expand(uriTemplate, uriVariables);
 		Strangling strangling = this.strangling;
 		Route route = (strangling != null) ? strangling.route().apply(this.name) : null;
 		if (strangling == null || route == null) {
 			try {
 				return this.breaker.executeCallable(() -> {
-					Answer<T> answer = fetch(this.restClient, userId, type, uriTemplate, uriVariables);
+					Answer<T> answer = fetch(this.legacy, userId, type, path);
 					if (answer.serverFailure()) {
 						// counted against the breaker, as the strangler counts a server-failure answer
 						throw new DownstreamCallException(this.name, Degradation.ERROR_STATUS, null);
@@ -211,8 +246,8 @@ public final class DownstreamClient {
 		try {
 			return strangling.strangler()
 				.serve(route, userId, null, true, Answer::serverFailure,
-						(side, base) -> fetch((side == Side.NEW) ? strangling.restClient() : this.restClient, userId,
-								type, uriTemplate, uriVariables))
+						(side, base) -> fetch((side == Side.NEW) ? strangling.newSide() : this.legacy, userId, type,
+								path))
 				.answer();
 		}
 		catch (UnservedException ex) {
@@ -236,24 +271,9 @@ public final class DownstreamClient {
 	}
 
 	/** One call to one side, under the bulkhead: any answer is returned, a body only read for a success. */
-	private <T> Answer<T> fetch(RestClient client, @Nullable String userId, Class<T> type, String uriTemplate,
-			Object... uriVariables) throws Exception {
-		Callable<Answer<T>> attempt = () -> this.bulkhead.executeCallable(() -> client.get()
-			.uri(uriTemplate, uriVariables)
-			.accept(MediaType.APPLICATION_JSON)
-			.headers((headers) -> {
-				if (userId != null) {
-					headers.set(this.userHeader, userId);
-				}
-			})
-			.exchange((request, response) -> {
-				int status = response.getStatusCode().value();
-				if (!response.getStatusCode().is2xxSuccessful()) {
-					return new Answer<T>(status, null, BudgetedRetry.retryableStatus(status,
-							response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)));
-				}
-				return new Answer<>(status, read(response, type), null);
-			}));
+	private <T> Answer<T> fetch(Endpoint endpoint, @Nullable String userId, Class<T> type, String path)
+			throws Exception {
+		Callable<Answer<T>> attempt = () -> this.bulkhead.executeCallable(() -> exchange(endpoint, userId, type, path));
 		Hedge hedge = this.attempts.hedge();
 		if (hedge == null) {
 			return this.attempts.retry().call(attempt);
@@ -262,18 +282,107 @@ public final class DownstreamClient {
 	}
 
 	/**
+	 * One HTTP exchange. A success's body is read inside Apache's handler; any other answer's is drained by Apache
+	 * (the connection goes back to the pool), as is the rest of one the handler did not finish.
+	 */
+	private <T> Answer<T> exchange(Endpoint endpoint, @Nullable String userId, Class<T> type, String path)
+			throws IOException {
+		ClassicHttpRequest request = endpoint.get(path);
+		request.addHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
+		if (userId != null) {
+			request.addHeader(this.userHeader, userId);
+		}
+		OutboundTrace.Call traced = this.trace.call(request, this.name);
+		try {
+			Answer<T> answer = endpoint.http().execute(request, (response) -> answer(response, type));
+			traced.answered(answer.status());
+			return answer;
+		}
+		catch (IOException | RuntimeException ex) {
+			traced.failed(ex);
+			throw ex;
+		}
+	}
+
+	private <T> Answer<T> answer(ClassicHttpResponse response, Class<T> type) throws IOException {
+		int status = response.getCode();
+		if (status < 200 || status > 299) {
+			Header retryAfter = response.getFirstHeader(HttpHeaders.RETRY_AFTER);
+			return new Answer<>(status, null,
+					BudgetedRetry.retryableStatus(status, (retryAfter != null) ? retryAfter.getValue() : null));
+		}
+		return new Answer<>(status, read(response.getEntity(), type), null);
+	}
+
+	/**
+	 * Expands a template's {@code {name}} variables, in order, each encoded as RFC 3986 unreserved characters and
+	 * percent-escapes (so a value can never add a path segment or a query parameter), as {@code RestClient}'s
+	 * default encoding does; the rest of the template is taken as it is written. A value of {@code .} or {@code ..},
+	 * which that encoding leaves as it is, is refused: as a path segment it would name another resource.
+	 * @throws IllegalArgumentException when the template's variables and the values given do not match in number,
+	 * or a value is {@code .} or {@code ..}
+	 */
+	static String expand(String template, Object... values) {
+		int open = template.indexOf('{');
+		if (open < 0 && values.length == 0) {
+			return template;
+		}
+		StringBuilder path = new StringBuilder(template.length() + 32);
+		int from = 0;
+		int used = 0;
+		while (open >= 0) {
+			int close = template.indexOf('}', open);
+			if (close < 0) {
+				throw new IllegalArgumentException("unclosed variable in '" + template + "'");
+			}
+			if (used == values.length) {
+				throw new IllegalArgumentException("'" + template + "' has more variables than the "
+						+ values.length + " values given");
+			}
+			String value = String.valueOf(values[used++]);
+			if (".".equals(value) || "..".equals(value)) {
+				// unreserved characters, so left as they are, but a segment of its own that would move the path
+				throw new IllegalArgumentException("'" + value + "' is not a value for a variable of '" + template
+						+ "': as a segment it would change the path");
+			}
+			path.append(template, from, open).append(UriUtils.encode(value, StandardCharsets.UTF_8));
+			from = close + 1;
+			open = template.indexOf('{', from);
+		}
+		if (used != values.length) {
+			throw new IllegalArgumentException("'" + template + "' has " + used + " variables, but "
+					+ values.length + " values were given");
+		}
+		return path.append(template, from, template.length()).toString();
+	}
+
+	/** Closes the clients of both sides (their pools with them). */
+	void close() throws IOException {
+		try {
+			this.legacy.http().close();
+		}
+		finally {
+			if (this.strangling != null) {
+				this.strangling.newSide().http().close();
+			}
+		}
+	}
+
+	/**
 	 * Reads a successful answer's body: no more than {@code max-body-size} bytes (a declared larger length fails
 	 * before anything is read), parsed as JSON, checked against the contract, then bound to {@code type}.
 	 */
-	private <T> T read(ClientHttpResponse response, Class<T> type) throws IOException {
+	private <T> T read(@Nullable HttpEntity entity, Class<T> type) throws IOException {
+		if (entity == null) {
+			throw new DownstreamCallException(this.name, Degradation.UNREADABLE, null);
+		}
 		Body body = this.body;
-		long declared = response.getHeaders().getContentLength();
-		if (declared > body.maxBytes()) {
-			BoundedBody.abort(response.getBody());
+		if (entity.getContentLength() > body.maxBytes()) {
+			BoundedBody.abort(entity.getContent());
 			throw new DownstreamCallException(this.name, Degradation.UNREADABLE, new BoundedBody.TooLarge(body.maxBytes()));
 		}
 		JsonNode tree;
-		try (InputStream in = new BoundedBody(response.getBody(), body.maxBytes())) {
+		try (InputStream in = new BoundedBody(entity.getContent(), body.maxBytes())) {
 			tree = body.json().readTree(in);
 		}
 		if (tree == null || tree.isMissingNode()) {
@@ -306,8 +415,7 @@ public final class DownstreamClient {
 		if (ex instanceof BulkheadFullException) {
 			return Degradation.BULKHEAD_FULL;
 		}
-		if (has(ex, BoundedBody.TooLarge.class) || has(ex, HttpMessageNotReadableException.class)
-				|| has(ex, JacksonException.class)) {
+		if (has(ex, BoundedBody.TooLarge.class) || has(ex, JacksonException.class)) {
 			return Degradation.UNREADABLE;
 		}
 		if (has(ex, HttpTimeoutException.class) || has(ex, SocketTimeoutException.class)) {

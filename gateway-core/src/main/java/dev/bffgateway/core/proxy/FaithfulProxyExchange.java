@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 
+import dev.bffgateway.core.downstream.OutboundTrace;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -79,9 +80,9 @@ final class FaithfulProxyExchange implements ProxyExchange {
 
 	private final List<MediaType> streamingMediaTypes;
 
-	private final TracePropagation trace;
+	private final OutboundTrace trace;
 
-	FaithfulProxyExchange(CloseableHttpClient client, List<MediaType> streamingMediaTypes, TracePropagation trace) {
+	FaithfulProxyExchange(CloseableHttpClient client, List<MediaType> streamingMediaTypes, OutboundTrace trace) {
 		this.client = client;
 		this.streamingMediaTypes = streamingMediaTypes;
 		this.trace = trace;

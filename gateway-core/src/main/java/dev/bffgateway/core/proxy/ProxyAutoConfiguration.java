@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.bffgateway.core.downstream.OutboundTrace;
 import dev.bffgateway.core.downstream.PooledHttpClient;
 import dev.bffgateway.core.replay.CriticalWrites;
 import dev.bffgateway.core.shadow.ShadowRuns;
@@ -94,11 +95,8 @@ public final class ProxyAutoConfiguration {
 	@Bean
 	ProxyExchange proxyExchange(ProxyHttpClient client, GatewayMvcProperties properties, ObjectProvider<Tracer> tracer,
 			ObjectProvider<Propagator> propagator) {
-		Tracer tracing = tracer.getIfUnique();
-		Propagator propagation = propagator.getIfUnique();
-		TracePropagation trace = (tracing != null && propagation != null) ? TracePropagation.of(tracing, propagation)
-				: TracePropagation.none();
-		return new FaithfulProxyExchange(client.client(), properties.getStreamingMediaTypes(), trace);
+		return new FaithfulProxyExchange(client.client(), properties.getStreamingMediaTypes(),
+				OutboundTrace.of(tracer.getIfUnique(), propagator.getIfUnique()));
 	}
 
 	/**

@@ -34,6 +34,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Each way a real HTTP call can fail, classified, timed and seen by the breaker as it should be. */
@@ -349,6 +350,29 @@ class DownstreamClientTest {
 			.tags("dependency", "account", "outcome", outcome)
 			.timer()
 			.count();
+	}
+
+	@Test
+	void aTemplatesValuesAreEncodedSoNoneCanAddASegmentOrAParameter() {
+		assertThat(DownstreamClient.expand("/users/{id}/activity?limit={limit}", "a/b?c=d&e f", 10))
+			.isEqualTo("/users/a%2Fb%3Fc%3Dd%26e%20f/activity?limit=10");
+		assertThat(DownstreamClient.expand("/users/{id}", "...")).isEqualTo("/users/...");
+		assertThat(DownstreamClient.expand("/users/{id}", "Zoë%")).isEqualTo("/users/Zo%C3%AB%25");
+		assertThat(DownstreamClient.expand("/health")).isEqualTo("/health");
+	}
+
+	@Test
+	void aTemplateAndItsValuesMustMatchInNumberAndNoValueMayMoveThePath() {
+		assertThatIllegalArgumentException().isThrownBy(() -> DownstreamClient.expand("/users/{id}"))
+			.withMessageContaining("more variables than the 0 values");
+		assertThatIllegalArgumentException().isThrownBy(() -> DownstreamClient.expand("/users/{id}", "a", "b"))
+			.withMessageContaining("has 1 variables, but 2 values");
+		assertThatIllegalArgumentException().isThrownBy(() -> DownstreamClient.expand("/users/{id", "a"))
+			.withMessageContaining("unclosed");
+		assertThatIllegalArgumentException().isThrownBy(() -> DownstreamClient.expand("/users/{id}/x", ".."))
+			.withMessageContaining("would change the path");
+		assertThatIllegalArgumentException().isThrownBy(() -> DownstreamClient.expand("/users/{id}/x", "."))
+			.withMessageContaining("would change the path");
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.bffgateway.core.downstream;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -22,6 +23,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,8 +34,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.io.DefaultResourceLoader;
-import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
-import org.springframework.web.client.RestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -57,6 +58,9 @@ class DownstreamContractTest {
 
 	private final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
+	/** The clients' Apache client, as production builds it but for Boot's settings: no retries of its own. */
+	private final CloseableHttpClient http = HttpClients.custom().disableAutomaticRetries().build();
+
 	private final Logger fanOutLogger = (Logger) LoggerFactory.getLogger(FanOut.class);
 
 	@BeforeEach
@@ -66,8 +70,9 @@ class DownstreamContractTest {
 	}
 
 	@AfterEach
-	void releaseLog() {
+	void releaseLog() throws IOException {
 		this.fanOutLogger.detachAppender(this.log);
+		this.http.close();
 	}
 
 	private DownstreamClient client(String name, long maxBytes) {
@@ -77,17 +82,15 @@ class DownstreamContractTest {
 	}
 
 	private DownstreamClient client(String name, long maxBytes, ResponseContract contract) {
-		RestClient rest = RestClient.builder()
-			.baseUrl(stub.baseUrl())
-			.requestFactory(new HttpComponentsClientHttpRequestFactory())
-			.build();
+		DownstreamClient.Endpoint endpoint = DownstreamClient.Endpoint.of(this.http,
+				URI.create(stub.baseUrl()));
 		// retries off: every call here is one attempt
 		BudgetedRetry once = new BudgetedRetry(name, new BudgetedRetry.Policy(1, Duration.ofMillis(1), Duration.ofMillis(1)),
 				new RetryBudget(0.2, 0, Duration.ofSeconds(10), System::nanoTime), (failure) -> false, (answer) -> null,
 				() -> 0, this.meters, "bff.downstream.retries", Tags.of("dependency", name));
-		return new DownstreamClient(name, rest, CircuitBreaker.ofDefaults(name), Bulkhead.ofDefaults(name), null,
+		return new DownstreamClient(name, endpoint, CircuitBreaker.ofDefaults(name), Bulkhead.ofDefaults(name), null,
 				new DownstreamClient.Attempts(once, null), this.meters, "X-User-Id",
-				new DownstreamClient.Body(JsonMapper.shared(), maxBytes, contract));
+				new DownstreamClient.Body(JsonMapper.shared(), maxBytes, contract), OutboundTrace.none());
 	}
 
 	private static DownstreamCallException failure(DownstreamClient client, String path) {
