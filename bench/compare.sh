@@ -62,8 +62,8 @@ done
 
 if [ "$measure" = dashboard ]; then
   stub_url="http://127.0.0.1:$backend/d${delays[2]}/accounts/u-42"
-  for i in "${!names[@]}"; do # the JIT's warm-up, and every dependency answering before anything is measured
-    hey_once "$((warmup * 3))" "$rate" "http://127.0.0.1:${bff_ports[$i]}/dashboard" "${user[@]}" >/dev/null
+  for i in "${!names[@]}"; do # the JIT settles after some 45 s of this load; and every dependency answers before anything is measured
+    hey_once "$((warmup * 9))" "$rate" "http://127.0.0.1:${bff_ports[$i]}/dashboard" "${user[@]}" >/dev/null
   done
   echo "# compare: /dashboard at $rate req/s (hey, $HEY_WORKERS workers), dependencies after ${delays[*]} ms, ${duration}s x $runs rounds (medians), interleaved" >&2
   lines=()

@@ -317,19 +317,40 @@ hey_once() { # seconds rate url [hey args...] -> "<p50 ms> <p99 ms>"
   awk '/ 50% in/ { p50 = $3 * 1000 } / 99% in/ { p99 = $3 * 1000 } /\[200\]/ { n = $2 } END { printf "%.3f %.3f %d\n", p50, p99, n }' <<<"$report" |
     { read -r a b n; echo "$a $b"; [ -z "${hey_served:-}" ] || echo "$n" >"$hey_served"; }
 }
-# What one request costs a JVM of ours: hey_once at a fixed rate while the JVM's CPU time (/proc/<pid>/stat, user +
-# system) and heap allocation (its GC log) are read before and after. Prints "<p50 ms> <p99 ms> <CPU ms per request>
-# <KiB per request>".
+# What one request costs a JVM of ours: hey_once at a fixed rate while the JVM's CPU time and heap allocation (its
+# GC log) are read before and after. CPU is the process's user + system time (/proc/<pid>/stat) less its JIT
+# compiler threads' (/proc/<pid>/task/*/stat): a JVM keeps compiling for minutes under load, and that CPU is the
+# warm-up's, not the request's. Prints "<p50 ms> <p99 ms> <CPU ms per request> <KiB per request>".
+cpu_ticks() { # pid -> ticks of the process but its JIT compiler threads
+  local all jit
+  all=$(awk '{ print $14 + $15 }' "/proc/$1/stat")
+  jit=$(cat /proc/"$1"/task/*/stat 2>/dev/null | awk '/CompilerThre/ { sub(/.*\) /, ""); s += $12 + $13 } END { print s + 0 }')
+  echo $((all - jit))
+}
 hey_costed() { # pid port seconds rate url [hey args...]
   local ticks0 ticks1 mib0 mib1 lat n hz
   hz=$(getconf CLK_TCK)
   hey_served="$work/served"
-  ticks0=$(awk '{ print $14 + $15 }' "/proc/$1/stat") mib0=$(gc_allocated_mib "$2")
+  ticks0=$(cpu_ticks "$1") mib0=$(gc_allocated_mib "$2")
   lat=$(hey_once "$3" "$4" "$5" "${@:6}")
-  ticks1=$(awk '{ print $14 + $15 }' "/proc/$1/stat") mib1=$(gc_allocated_mib "$2")
+  ticks1=$(cpu_ticks "$1") mib1=$(gc_allocated_mib "$2")
   n=$(cat "$hey_served") hey_served=
   awk -v lat="$lat" -v t=$((ticks1 - ticks0)) -v hz="$hz" -v m=$((mib1 - mib0)) -v n="$n" \
     'BEGIN { printf "%s %.2f %.1f\n", lat, t * 1000 / hz / n, m * 1024 / n }'
+}
+# An open-model load, evenly paced (bench/Paced.java): request i due at start + i/rate, latency from when it was
+# due; prints "<p50 ms> <p99 ms>", medians over $runs runs after a warm-up; any non-2xx or failure stops the script.
+paced_at() { # rate url ["Header: value"...]
+  local p50s=() p99s=() out
+  pin "$load_cpus" "$java" "$root/bench/Paced.java" "$2" "$1" "$warmup" 64 "${@:3}" >/dev/null ||
+    { echo "paced: failed requests to $2" >&2; return 1; }
+  for _ in $(seq "$runs"); do
+    out=$(pin "$load_cpus" "$java" "$root/bench/Paced.java" "$2" "$1" "$duration" 64 "${@:3}") ||
+      { echo "paced: failed requests to $2: $out" >&2; return 1; }
+    read -r a b _ <<<"$out"
+    p50s+=("$a") p99s+=("$b")
+  done
+  echo "$(printf '%s\n' "${p50s[@]}" | median) $(printf '%s\n' "${p99s[@]}" | median)"
 }
 hey_interleaved() { # rate name url [name url...]
   local rate=$1 i r v
