@@ -9,10 +9,11 @@
 # throughput rounds. About 1 min per build and round.
 #
 # MEASURE=dashboard, as bench/dashboard.sh measures /dashboard: dependencies answering after 20, 50 and 100 ms
-# (DELAYS to change them, e.g. DELAYS="1 1 1" for the BFF's own cost alone), hey at 200 dashboards/s with the bench's
-# token (RATE), p50/p99, and what a dashboard costs each build: CPU ms (/proc/<pid>/stat) and KiB allocated (its GC
-# log), each the median over the rounds; the 100 ms stub alone is measured in the same rounds. About 15 s per build
-# and round.
+# (DELAYS to change them, e.g. DELAYS="1 1 1" for the BFF's own cost alone), 200 dashboards/s with the bench's token
+# (RATE) sent evenly paced (bench/Paced.java) and by hey (50 workers firing together), p50/p99 of each, and what a
+# dashboard costs each build: CPU ms (/proc/<pid>/stat, less the JIT's) and KiB allocated (its GC log) over the hey
+# run; medians over the rounds; the slowest stub alone is measured in the same rounds. About 25 s per build and
+# round, after 45 s of warm-up per build.
 #
 #   JARS="before=/tmp/before.jar after=web-bff/target/web-bff-0.1.0-SNAPSHOT-exec.jar" bench/compare.sh
 #   JARS="plain=web-bff/target/web-bff-0.1.0-SNAPSHOT-exec.jar coh=web-bff/target/web-bff-0.1.0-SNAPSHOT-exec.jar@-XX:+UseCompactObjectHeaders" bench/compare.sh
@@ -66,21 +67,22 @@ if [ "$measure" = dashboard ]; then
     hey_once "$((warmup * 9))" "$rate" "http://127.0.0.1:${bff_ports[$i]}/dashboard" "${user[@]}" >/dev/null
   done
   echo "# compare: /dashboard at $rate req/s (hey, $HEY_WORKERS workers), dependencies after ${delays[*]} ms, ${duration}s x $runs rounds (medians), interleaved" >&2
-  lines=()
+  paced() { runs=1 warmup=1 paced_at "$rate" "$@"; } # one paced run per round: "<p50> <p99>"
+  lines=() # name, hey p50 p99, CPU ms, KiB, paced p50 p99
   for ((r = 0; r < runs; r++)); do
-    lines+=("stub $(hey_once "$duration" "$rate" "$stub_url") - -")
+    lines+=("stub $(hey_once "$duration" "$rate" "$stub_url") - - $(paced "$stub_url")")
     for i in "${!names[@]}"; do
-      lines+=("${names[$i]} $(hey_costed "${bff_pids[$i]}" "${bff_ports[$i]}" "$duration" "$rate" \
-        "http://127.0.0.1:${bff_ports[$i]}/dashboard" "${user[@]}")")
+      url="http://127.0.0.1:${bff_ports[$i]}/dashboard"
+      lines+=("${names[$i]} $(hey_costed "${bff_pids[$i]}" "${bff_ports[$i]}" "$duration" "$rate" "$url" "${user[@]}") $(paced "$url" "${user[1]}")")
     done
   done
   col() { printf '%s\n' "${lines[@]}" | awk -v n="$1" -v c="$2" '$1 == n && $c != "-" { print $c }' | median; }
-  echo "| build | p50 / p99 at $rate dashboards/s, ms | p99 ÷ the ${delays[2]} ms stub's | CPU ms per dashboard | KiB allocated per dashboard |"
-  echo "|---|---|---|---|---|"
+  echo "| build | evenly paced: p50 / p99, ms | p99 ÷ the ${delays[2]} ms stub's | hey: p50 / p99, ms | p99 ÷ the stub's | CPU ms per dashboard | KiB allocated per dashboard |"
+  echo "|---|---|---|---|---|---|---|"
   for name in "${names[@]}"; do
-    echo "| $name | $(col "$name" 2) / $(col "$name" 3) | $(ratio "$(col "$name" 3)" "$(col stub 3)") | $(col "$name" 4) | $(col "$name" 5) |"
+    echo "| $name | $(col "$name" 6) / $(col "$name" 7) | $(ratio "$(col "$name" 7)" "$(col stub 7)") | $(col "$name" 2) / $(col "$name" 3) | $(ratio "$(col "$name" 3)" "$(col stub 3)") | $(col "$name" 4) | $(col "$name" 5) |"
   done
-  echo "| the ${delays[2]} ms stub alone | $(col stub 2) / $(col stub 3) | 1 | — | — |"
+  echo "| the ${delays[2]} ms stub alone | $(col stub 6) / $(col stub 7) | 1 | $(col stub 2) / $(col stub 3) | 1 | — | — |"
   exit 0
 fi
 

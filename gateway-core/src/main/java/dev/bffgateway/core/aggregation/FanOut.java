@@ -1,23 +1,24 @@
 package dev.bffgateway.core.aggregation;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -73,69 +74,90 @@ public final class FanOut {
 	public Aggregate run(List<? extends Part<?>> parts) {
 		requireUniqueNames(parts);
 		long deadlineAt = System.nanoTime() + this.deadline.toNanos();
-		CompletionService<Object> completions = new ExecutorCompletionService<>(this.executor);
-		Map<Future<Object>, Integer> pending = new IdentityHashMap<>();
-		Object[] values = new Object[parts.size()];
-		Degradation[] degradations = new Degradation[parts.size()];
-		for (int i = 0; i < parts.size(); i++) {
+		int count = parts.size();
+		// settled once every part is done or a required one has failed: the caller parks once for the whole
+		// fan-out, not once per part (each park of a virtual thread copies its stack, Tomcat's and the filters'
+		// frames included, to the heap and back)
+		CompletableFuture<Void> settled = new CompletableFuture<>();
+		AtomicInteger outstanding = new AtomicInteger(count);
+		List<FutureTask<Object>> tasks = new ArrayList<>(count);
+		Degradation[] degradations = new Degradation[count];
+		for (int i = 0; i < count; i++) {
 			Part<?> part = parts.get(i);
+			FutureTask<Object> task = new FutureTask<>(cast(part.fetch())) {
+				@Override
+				protected void done() {
+					if ((part.required() && !succeeded(this)) || outstanding.decrementAndGet() == 0) {
+						settled.complete(null);
+					}
+				}
+			};
+			tasks.add(task);
 			try {
-				pending.put(completions.submit(cast(part.fetch())), i);
+				this.executor.execute(task);
 			}
 			catch (RejectedExecutionException ex) {
 				degradations[i] = degrade(part, Degradation.ERROR, ex);
+				task.cancel(false); // done: counted as the others are
 			}
 		}
-		boolean unusable = false;
 		try {
-			// parts are taken as they finish, so a failed required part ends the wait at once
-			while (!pending.isEmpty() && !unusable) {
-				long remaining = deadlineAt - System.nanoTime();
-				Future<Object> done = (remaining > 0) ? completions.poll(remaining, TimeUnit.NANOSECONDS) : null;
-				if (done == null) {
-					break;
-				}
-				int index = pending.remove(done);
-				Part<?> part = parts.get(index);
-				try {
-					Object value = done.get();
-					if (value != null) {
-						values[index] = value;
-					}
-					else {
-						degradations[index] = degrade(part, Degradation.ERROR, null);
-					}
-				}
-				catch (ExecutionException ex) {
-					Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-					degradations[index] = degrade(part, classify(cause), cause);
-				}
-				catch (CancellationException ex) {
-					degradations[index] = degrade(part, Degradation.DEADLINE, null);
-				}
-				unusable = part.required() && degradations[index] != null;
+			long remaining = deadlineAt - System.nanoTime();
+			if (remaining > 0) {
+				settled.get(remaining, TimeUnit.NANOSECONDS);
 			}
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			// the deadline: what has not arrived is degraded below (settled never fails)
 		}
 		catch (InterruptedException ex) {
 			// The caller is going away: stop waiting, cancel what is left, keep the interrupt visible.
 			Thread.currentThread().interrupt();
 		}
+		Object[] values = new Object[count];
+		boolean unusable = false;
+		for (int i = 0; i < count; i++) {
+			FutureTask<Object> task = tasks.get(i);
+			if (degradations[i] == null && task.isDone()) {
+				Part<?> part = parts.get(i);
+				switch (task.state()) {
+					case SUCCESS -> {
+						values[i] = task.resultNow();
+						if (values[i] == null) {
+							degradations[i] = degrade(part, Degradation.ERROR, null);
+						}
+					}
+					case FAILED -> {
+						Throwable failure = task.exceptionNow();
+						degradations[i] = degrade(part, classify(failure), failure);
+					}
+					default -> degradations[i] = degrade(part, Degradation.DEADLINE, null);
+				}
+			}
+			unusable |= parts.get(i).required() && degradations[i] != null;
+		}
 		Degradation leftOver = unusable ? Degradation.CANCELLED : Degradation.DEADLINE;
-		pending.forEach((future, index) -> {
-			future.cancel(true);
-			degradations[index] = degrade(parts.get(index), leftOver, null);
-		});
 		Map<String, Object> byName = new LinkedHashMap<>();
 		Map<String, Degradation> degradedByName = new LinkedHashMap<>();
-		for (int i = 0; i < parts.size(); i++) {
+		for (int i = 0; i < count; i++) {
+			FutureTask<Object> task = tasks.get(i);
+			if (values[i] == null && degradations[i] == null) {
+				// still running: interrupted, and what it returns later is dropped
+				task.cancel(true);
+				degradations[i] = degrade(parts.get(i), leftOver, null);
+			}
 			if (values[i] != null) {
 				byName.put(parts.get(i).name(), values[i]);
 			}
-			else if (degradations[i] != null) {
+			else {
 				degradedByName.put(parts.get(i).name(), degradations[i]);
 			}
 		}
 		return new Aggregate(List.copyOf(parts), byName, degradedByName);
+	}
+
+	private static boolean succeeded(FutureTask<Object> task) {
+		return task.state() == Future.State.SUCCESS && task.resultNow() != null;
 	}
 
 	@SuppressWarnings("unchecked")
