@@ -38,7 +38,6 @@ import org.springframework.boot.context.properties.source.IterableConfigurationP
 import org.springframework.boot.http.client.HttpComponentsHttpClientBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
-import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
@@ -57,7 +56,7 @@ import org.springframework.core.io.ResourceLoader;
  * <p>Strangled dependencies ({@code new-base-url}) are offered to the route table as {@link DependencyRoutes},
  * so their weights reload with it, and their clients serve through the {@link Strangler}.
  */
-@AutoConfiguration(after = { RestClientAutoConfiguration.class, HttpClientAutoConfiguration.class },
+@AutoConfiguration(after = HttpClientAutoConfiguration.class,
 		afterName = { "dev.bffgateway.core.resilience.ResilienceAutoConfiguration",
 				"dev.bffgateway.core.routing.RoutingAutoConfiguration" })
 @EnableConfigurationProperties(DependenciesProperties.class)
