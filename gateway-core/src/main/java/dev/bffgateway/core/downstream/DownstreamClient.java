@@ -225,7 +225,14 @@ public final class DownstreamClient {
 	}
 
 	private <T> Answer<T> call(@Nullable String userId, Class<T> type, String uriTemplate, Object... uriVariables) {
-		String path = expand(uriTemplate, uriVariables);
+		String path;
+		try {
+			path = expand(uriTemplate, uriVariables);
+		}
+		catch (IllegalArgumentException ex) {
+			// nothing is sent; the call fails, and is timed, as any other failed call
+			throw new DownstreamCallException(this.name, Degradation.ERROR, ex);
+		}
 		Strangling strangling = this.strangling;
 		Route route = (strangling != null) ? strangling.route().apply(this.name) : null;
 		if (strangling == null || route == null) {

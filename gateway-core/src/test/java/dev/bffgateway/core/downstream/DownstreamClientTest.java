@@ -352,6 +352,17 @@ class DownstreamClientTest {
 	}
 
 	@Test
+	void aValueThatWouldMoveThePathFailsTheCallUnsentAndCountsAsAnError() {
+		withClient((context) -> {
+			assertThat(failure(context, "..")).isEqualTo(Degradation.ERROR);
+
+			assertThat(count(context, Degradation.ERROR.tag())).isEqualTo(1);
+			assertThat(count(context, "success")).isZero();
+			assertThat(stub.getAllServeEvents()).isEmpty();
+		});
+	}
+
+	@Test
 	void aTemplatesValuesAreEncodedSoNoneCanAddASegmentOrAParameter() {
 		assertThat(DownstreamClient.expand("/users/{id}/activity?limit={limit}", "a/b?c=d&e f", 10))
 			.isEqualTo("/users/a%2Fb%3Fc%3Dd%26e%20f/activity?limit=10");
